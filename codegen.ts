@@ -1,0 +1,27 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/** schema.graphql → typed resolvers; `npm run codegen:check` fails when the output is stale. */
+const config: CodegenConfig = {
+  schema: 'schema.graphql',
+  generates: {
+    'src/__generated__/resolvers-types.ts': {
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        useIndexSignature: true,
+        useTypeImports: true,
+        enumsAsTypes: true,
+        contextType: '../context.ts#Context',
+        scalars: {
+          DateTime: 'Date',
+          JSON: 'unknown',
+        },
+        mappers: {
+          PromptTemplate: '../domains/templates/templates.table.ts#TemplateRow',
+          TemplateVersion: '../domains/templates/templates.table.ts#TemplateVersionRow',
+          TemplateConnection: '../domains/templates/templates.service.ts#TemplateConnectionSource',
+        },
+      },
+    },
+  },
+};
+export default config;

@@ -1,0 +1,175 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import type { NewTemplateRow, TemplateRow, TemplateRowUpdate, TemplateVersionRow } from './templates.table.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface TemplateListFilter {
+  category?: string | null;
+  search?: string | null;
+  createdBy?: string | null;
+  includeInactive?: boolean | null;
+}
+
+export type TemplateSortColumn = 'created_at' | 'updated_at' | 'name';
+
+export interface TemplatePageQuery {
+  filter: TemplateListFilter;
+  column: TemplateSortColumn;
+  direction: 'asc' | 'desc';
+  /** The (sort value, id) of the last row already seen. */
+  after?: { value: Date | string; id: string } | undefined;
+  limit: number;
+}
+
+/** Templates with the given ids, in no particular order. */
+export async function findTemplatesByIds(db: Db, ids: readonly string[]): Promise<TemplateRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('prompt_templates').selectAll().where('id', 'in', ids).execute();
+}
+
+/** Templates with the given names, in no particular order. */
+export async function findTemplatesByNames(db: Db, names: readonly string[]): Promise<TemplateRow[]> {
+  if (names.length === 0) return [];
+  return db.selectFrom('prompt_templates').selectAll().where('name', 'in', names).execute();
+}
+
+function applyFilter<QB extends { where: (...args: any[]) => QB }>(qb: QB, f: TemplateListFilter): QB {
+  let q = qb;
+  if (!f.includeInactive) q = q.where('is_active', '=', true);
+  if (f.category) q = q.where('category', '=', f.category);
+  if (f.createdBy) q = q.where('created_by', '=', f.createdBy);
+  if (f.search) {
+    const pattern = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb: any) => eb.or([eb('name', 'ilike', pattern), eb('description', 'ilike', pattern)]));
+  }
+  return q;
+}
+
+/** One keyset page of templates (ask for one more than the page size to learn whether another page follows). */
+export async function findTemplatePage(db: Db, q: TemplatePageQuery): Promise<TemplateRow[]> {
+  let qb = applyFilter(db.selectFrom('prompt_templates').selectAll(), q.filter);
+  if (q.after) {
+    const op = q.direction === 'desc' ? sql.raw('<') : sql.raw('>');
+    qb = qb.where(sql<boolean>`(${sql.ref(q.column)}, id) ${op} (${q.after.value}, ${q.after.id}::uuid)`);
+  }
+  return qb.orderBy(q.column, q.direction).orderBy('id', q.direction).limit(q.limit).execute();
+}
+
+/** The number of templates matching a filter. */
+export async function countTemplates(db: Db, filter: TemplateListFilter): Promise<number> {
+  const row = await applyFilter(db.selectFrom('prompt_templates'), filter)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Each category that has active templates, with their number. */
+export async function countActiveTemplatesByCategory(db: Db): Promise<{ category: string; count: number }[]> {
+  const rows = await db
+    .selectFrom('prompt_templates')
+    .select(['category', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('is_active', '=', true)
+    .groupBy('category')
+    .orderBy('category')
+    .execute();
+  return rows.map((r) => ({ category: r.category, count: Number(r.count) }));
+}
+
+/**
+ * Inserts templates with their first version rows; run inside a transaction.
+ * With `skipExistingNames`, a row whose name is taken is skipped instead of raising a unique violation.
+ */
+export async function insertTemplates(
+  trx: Transaction<Database>,
+  rows: readonly NewTemplateRow[],
+  opts: { skipExistingNames?: boolean } = {},
+): Promise<TemplateRow[]> {
+  if (rows.length === 0) return [];
+  let insert = trx.insertInto('prompt_templates').values([...rows]);
+  if (opts.skipExistingNames) insert = insert.onConflict((oc) => oc.column('name').doNothing());
+  const inserted = await insert.returningAll().execute();
+  if (inserted.length) {
+    await trx
+      .insertInto('prompt_template_versions')
+      .values(
+        inserted.map((t) => ({
+          template_id: t.id,
+          version: t.version,
+          content: t.content,
+          variables: JSON.stringify(t.variables),
+          created_by: t.created_by,
+          created_at: t.created_at,
+        })),
+      )
+      .execute();
+  }
+  return inserted;
+}
+
+/** The template with this id, locked for the rest of the transaction. */
+export async function findTemplateForUpdate(trx: Transaction<Database>, id: string): Promise<TemplateRow | undefined> {
+  return trx.selectFrom('prompt_templates').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** Applies a change to one template; when `newVersionBy` is given, records the new current version too. */
+export async function updateTemplateRow(
+  trx: Transaction<Database>,
+  id: string,
+  patch: TemplateRowUpdate,
+  newVersionBy?: { createdBy: string | null },
+): Promise<TemplateRow> {
+  const row = await trx
+    .updateTable('prompt_templates')
+    .set({ ...patch, updated_at: sql<Date>`now()` as unknown as Date })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (newVersionBy) {
+    await trx
+      .insertInto('prompt_template_versions')
+      .values({
+        template_id: row.id,
+        version: row.version,
+        content: row.content,
+        variables: JSON.stringify(row.variables),
+        created_by: newVersionBy.createdBy,
+        created_at: row.updated_at,
+      })
+      .execute();
+  }
+  return row;
+}
+
+/** Every version of each given template, newest first per template. */
+export async function findVersionsByTemplateIds(db: Db, ids: readonly string[]): Promise<TemplateVersionRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('prompt_template_versions')
+    .selectAll()
+    .where('template_id', 'in', ids)
+    .orderBy('template_id')
+    .orderBy('version', 'desc')
+    .execute();
+}
+
+/** One version of a template. */
+export async function findTemplateVersion(db: Db, id: string, version: number): Promise<TemplateVersionRow | undefined> {
+  return db
+    .selectFrom('prompt_template_versions')
+    .selectAll()
+    .where('template_id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+}
+
+/** Records that a seed ran; false when it had already run (then nothing is written). */
+export async function claimSeed(trx: Transaction<Database>, name: string): Promise<boolean> {
+  const row = await trx
+    .insertInto('service_seeds')
+    .values({ name })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning('name')
+    .executeTakeFirst();
+  return row !== undefined;
+}

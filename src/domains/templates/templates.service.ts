@@ -1,0 +1,254 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.ts';
+import type { Database } from '../../db/database.ts';
+import { badInput, conflict, isUniqueViolation, notFound } from '../../errors.ts';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { isUuid } from '../../lib/uuid.ts';
+import { renderContent, type RenderOutcome } from './render.ts';
+import * as repo from './templates.repository.ts';
+import type { TemplateRow, TemplateVariable } from './templates.table.ts';
+import { assertValidTemplate, normaliseVariables } from './templates.validation.ts';
+
+export interface TemplateServiceDeps {
+  db: Kysely<Database>;
+  config: Config;
+  /** Called after a write commits, with the rows as they were before and after it. */
+  onTemplatesChanged?: (change: { before: TemplateRow[]; after: TemplateRow[] }) => void | Promise<void>;
+}
+
+export interface VariableInput {
+  name: string;
+  description?: string | null;
+  required?: boolean | null;
+  defaultValue?: unknown;
+}
+
+export interface CreateTemplateInput {
+  name: string;
+  description?: string | null;
+  category: string;
+  content: string;
+  variables?: readonly VariableInput[] | null;
+  createdBy?: string | null;
+}
+
+export interface UpdateTemplateInput {
+  name?: string | null;
+  description?: string | null;
+  category?: string | null;
+  content?: string | null;
+  variables?: readonly VariableInput[] | null;
+  updatedBy?: string | null;
+}
+
+function toFields(input: CreateTemplateInput) {
+  return {
+    name: input.name,
+    description: input.description ?? null,
+    category: input.category,
+    content: input.content,
+    variables: normaliseVariables(input.variables ?? []),
+    createdBy: input.createdBy ?? null,
+  };
+}
+
+async function notify(deps: TemplateServiceDeps, before: TemplateRow[], after: TemplateRow[]) {
+  await deps.onTemplatesChanged?.({ before, after });
+}
+
+function nameConflict(name: string) {
+  return conflict(`A template named "${name}" already exists`, { field: 'name' });
+}
+
+/** Validates and inserts a template with its first version; a taken name is a CONFLICT error. */
+export async function createTemplate(deps: TemplateServiceDeps, input: CreateTemplateInput): Promise<TemplateRow> {
+  const fields = toFields(input);
+  assertValidTemplate(fields, deps.config.templates);
+  let row: TemplateRow;
+  try {
+    [row] = (await deps.db.transaction().execute((trx) =>
+      repo.insertTemplates(trx, [
+        {
+          name: fields.name,
+          description: fields.description,
+          category: fields.category,
+          content: fields.content,
+          variables: JSON.stringify(fields.variables),
+          created_by: fields.createdBy,
+        },
+      ]),
+    )) as [TemplateRow];
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameConflict(fields.name);
+    throw err;
+  }
+  await notify(deps, [], [row]);
+  return row;
+}
+
+async function lockExisting(trx: Parameters<typeof repo.findTemplateForUpdate>[0], id: string): Promise<TemplateRow> {
+  const row = isUuid(id) ? await repo.findTemplateForUpdate(trx, id) : undefined;
+  if (!row) throw notFound(`No template with id "${id}"`, { id });
+  return row;
+}
+
+/** Applies a change; a change of content or variables bumps the version and records it. */
+export async function updateTemplate(
+  deps: TemplateServiceDeps,
+  id: string,
+  input: UpdateTemplateInput,
+): Promise<TemplateRow> {
+  let before!: TemplateRow;
+  let after: TemplateRow;
+  try {
+    after = await deps.db.transaction().execute(async (trx) => {
+      before = await lockExisting(trx, id);
+      const variables = input.variables != null ? normaliseVariables(input.variables) : before.variables;
+      const next = {
+        name: input.name ?? before.name,
+        description: input.description !== undefined ? input.description : before.description,
+        category: input.category ?? before.category,
+        content: input.content ?? before.content,
+        variables,
+        createdBy: input.updatedBy ?? null,
+      };
+      assertValidTemplate(next, deps.config.templates);
+      const bodyChanged = next.content !== before.content || !isDeepStrictEqual(variables, before.variables);
+      const metaChanged =
+        next.name !== before.name || next.description !== before.description || next.category !== before.category;
+      if (!bodyChanged && !metaChanged) return before;
+      return repo.updateTemplateRow(
+        trx,
+        before.id,
+        {
+          name: next.name,
+          description: next.description,
+          category: next.category,
+          ...(bodyChanged
+            ? { content: next.content, variables: JSON.stringify(variables), version: before.version + 1 }
+            : {}),
+        },
+        bodyChanged ? { createdBy: next.createdBy } : undefined,
+      );
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameConflict(input.name ?? '');
+    throw err;
+  }
+  if (after !== before) await notify(deps, [before], [after]);
+  return after;
+}
+
+/** Soft delete: marks the template inactive. Deleting an inactive template changes nothing. */
+export async function deleteTemplate(deps: TemplateServiceDeps, id: string): Promise<TemplateRow> {
+  let before!: TemplateRow;
+  const after = await deps.db.transaction().execute(async (trx) => {
+    before = await lockExisting(trx, id);
+    if (!before.is_active) return before;
+    return repo.updateTemplateRow(trx, before.id, { is_active: false });
+  });
+  if (after !== before) await notify(deps, [before], [after]);
+  return after;
+}
+
+/** Makes an earlier version current again, recorded as a new version. */
+export async function restoreTemplateVersion(
+  deps: TemplateServiceDeps,
+  id: string,
+  version: number,
+): Promise<TemplateRow> {
+  let before!: TemplateRow;
+  const after = await deps.db.transaction().execute(async (trx) => {
+    before = await lockExisting(trx, id);
+    const old = await repo.findTemplateVersion(trx, before.id, version);
+    if (!old) throw notFound(`Template "${before.name}" has no version ${version}`, { id, version });
+    return repo.updateTemplateRow(
+      trx,
+      before.id,
+      { content: old.content, variables: JSON.stringify(old.variables), version: before.version + 1 },
+      { createdBy: old.created_by },
+    );
+  });
+  await notify(deps, [before], [after]);
+  return after;
+}
+
+export interface RenderRequest {
+  variables?: unknown;
+  strict?: boolean | null;
+}
+
+/** Renders an active template; missing required variables, and unknown ones in strict mode, are BAD_USER_INPUT. */
+export function renderTemplateRow(template: TemplateRow, req: RenderRequest): RenderOutcome {
+  const values = req.variables ?? {};
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+    throw badInput('variables must be a JSON object', { argument: 'variables' });
+  }
+  const outcome = renderContent(template.content, template.variables, values as Record<string, unknown>);
+  if (outcome.missingRequired.length) {
+    throw badInput(`Missing required variables: ${outcome.missingRequired.join(', ')}`, {
+      missing: outcome.missingRequired,
+    });
+  }
+  if (req.strict && outcome.unknownVariables.length) {
+    throw badInput(`Variables not declared by the template: ${outcome.unknownVariables.join(', ')}`, {
+      unknown: outcome.unknownVariables,
+    });
+  }
+  return outcome;
+}
+
+export type TemplateOrderField = 'CREATED_AT' | 'UPDATED_AT' | 'NAME';
+const ORDER_COLUMN: Record<TemplateOrderField, repo.TemplateSortColumn> = {
+  CREATED_AT: 'created_at',
+  UPDATED_AT: 'updated_at',
+  NAME: 'name',
+};
+
+export interface TemplatePage {
+  rows: TemplateRow[];
+  cursors: string[];
+  hasNextPage: boolean;
+}
+
+/** A page plus what is needed to count the whole list only if `totalCount` is selected. */
+export interface TemplateConnectionSource extends TemplatePage {
+  filter: repo.TemplateListFilter;
+}
+
+/** One keyset page of templates; cursors carry the order they were made for. */
+export async function listTemplates(
+  db: Kysely<Database>,
+  args: {
+    filter: repo.TemplateListFilter;
+    field: TemplateOrderField;
+    direction?: 'ASC' | 'DESC' | null;
+    first: number;
+    after?: string | null;
+  },
+): Promise<TemplatePage> {
+  const column = ORDER_COLUMN[args.field];
+  const direction = args.direction ? (args.direction === 'ASC' ? 'asc' : 'desc') : column === 'name' ? 'asc' : 'desc';
+  const kind = `t:${column}:${direction}`;
+  let after: repo.TemplatePageQuery['after'];
+  if (args.after) {
+    const [value, id] = decodeCursor(args.after, kind, 2);
+    if (typeof id !== 'string' || !isUuid(id)) throw badInput('Invalid cursor', { argument: 'after' });
+    after = { value: column === 'name' ? String(value) : new Date(Number(value)), id };
+  }
+  if (args.first === 0) return { rows: [], cursors: [], hasNextPage: false };
+  const rows = await repo.findTemplatePage(db, {
+    filter: args.filter,
+    column,
+    direction,
+    after,
+    limit: args.first + 1,
+  });
+  const hasNextPage = rows.length > args.first;
+  const page = rows.slice(0, args.first);
+  const cursors = page.map((r) => encodeCursor(kind, [column === 'name' ? r.name : r[column].getTime(), r.id]));
+  return { rows: page, cursors, hasNextPage };
+}
+
+export type { TemplateVariable };

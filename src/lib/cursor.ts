@@ -1,0 +1,37 @@
+import { badInput } from '../errors.ts';
+
+/** Encodes a keyset position as an opaque cursor. */
+export function encodeCursor(kind: string, values: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify([kind, ...values]), 'utf8').toString('base64url');
+}
+
+/** Decodes a cursor made by `encodeCursor` for the same kind; anything else is a BAD_USER_INPUT error. */
+export function decodeCursor(cursor: string, kind: string, arity: number): (string | number)[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed[0] !== kind ||
+    parsed.length !== arity + 1 ||
+    !parsed.slice(1).every((v) => typeof v === 'string' || typeof v === 'number')
+  ) {
+    throw badInput('Invalid cursor: it does not come from this list and order', { argument: 'after' });
+  }
+  return parsed.slice(1) as (string | number)[];
+}
+
+/** The page size: `first` or the default, refused above the maximum. */
+export function pageSize(first: number | null | undefined, limits: { defaultSize: number; maxSize: number }): number {
+  const n = first ?? limits.defaultSize;
+  if (!Number.isInteger(n) || n < 0 || n > limits.maxSize) {
+    throw badInput(`first must be between 0 and ${limits.maxSize}, got ${n}`, {
+      argument: 'first',
+      limit: limits.maxSize,
+    });
+  }
+  return n;
+}
