@@ -1,0 +1,400 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers/app.ts';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const CREATE = /* GraphQL */ `
+  mutation Create($input: CreateTemplateInput!) {
+    createTemplate(input: $input) { id name version category content isActive variables { name required defaultValue } }
+  }
+`;
+
+let seq = 0;
+function input(overrides: Record<string, unknown> = {}) {
+  seq += 1;
+  return {
+    name: `tpl-${seq}-${Math.random().toString(36).slice(2, 8)}`,
+    description: 'A test template',
+    category: 'development',
+    content: 'Write {{ language }} code for {{task}}.',
+    variables: [{ name: 'language', required: false, defaultValue: 'TypeScript' }, { name: 'task' }],
+    ...overrides,
+  };
+}
+
+async function create(overrides: Record<string, unknown> = {}) {
+  const res = await app.gql(CREATE, { input: input(overrides) });
+  expect(res.errors).toBeUndefined();
+  return res.data.createTemplate as { id: string; name: string; version: number };
+}
+
+async function dbRow(id: string) {
+  return app.deps.db.selectFrom('prompt_templates').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+describe('createTemplate', () => {
+  it('stores the template and its first version', async () => {
+    const t = await create({ createdBy: 'alice' });
+    expect(t.version).toBe(1);
+    const row = await dbRow(t.id);
+    expect(row).toMatchObject({ name: t.name, created_by: 'alice', is_active: true, version: 1 });
+    expect(row?.variables).toEqual([
+      { name: 'language', required: false, defaultValue: 'TypeScript' },
+      { name: 'task', required: true },
+    ]);
+    const versions = await app.deps.db.selectFrom('prompt_template_versions').selectAll().where('template_id', '=', t.id).execute();
+    expect(versions.map((v) => v.version)).toEqual([1]);
+  });
+
+  it('rejects a name that is not a slug, an unknown category and oversize content with BAD_USER_INPUT', async () => {
+    const res = await app.gql(CREATE, {
+      input: input({ name: 'Bad Name!', category: 'cooking', content: `{{ task }} {{ language }}${'x'.repeat(100 * 1024)}` }),
+    });
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const msg = res.errors?.[0]?.message ?? '';
+    expect(msg).toContain('name "Bad Name!"');
+    expect(msg).toContain('category "cooking"');
+    expect(msg).toContain('more than the limit of 102400');
+  });
+
+  it('rejects placeholders and declared variables that disagree, naming the mismatch', async () => {
+    const res = await app.gql(CREATE, {
+      input: input({ content: 'Hello {{ who }} in {{ where }}', variables: [{ name: 'who' }, { name: 'unused' }] }),
+    });
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0]?.message).toContain('placeholders not declared as variables: where');
+    expect(res.errors?.[0]?.message).toContain('declared variables not used in content: unused');
+  });
+
+  it('gives CONFLICT for a duplicate name and writes nothing', async () => {
+    const t = await create();
+    const res = await app.gql(CREATE, { input: input({ name: t.name }) });
+    expect(res.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const rows = await app.deps.db.selectFrom('prompt_templates').select('id').where('name', '=', t.name).execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('gives exactly one success when the same name is created concurrently', async () => {
+    const name = `race-${Date.now()}`;
+    const results = await Promise.all(Array.from({ length: 8 }, () => app.gql(CREATE, { input: input({ name }) })));
+    const ok = results.filter((r) => r.data?.createTemplate);
+    const conflicts = results.filter((r) => r.errors?.[0]?.extensions?.code === 'CONFLICT');
+    expect(ok).toHaveLength(1);
+    expect(conflicts).toHaveLength(7);
+    const versions = await app.deps.db
+      .selectFrom('prompt_template_versions')
+      .select('template_id')
+      .where('template_id', '=', ok[0]!.data.createTemplate.id)
+      .execute();
+    expect(versions).toHaveLength(1);
+  });
+});
+
+describe('reading templates', () => {
+  it('template(id) and templateByName return the template, or null when absent', async () => {
+    const t = await create();
+    const res = await app.gql(
+      `query($id: ID!, $name: String!) {
+        a: template(id: $id) { name }
+        b: templateByName(name: $name) { id }
+        c: template(id: "00000000-0000-0000-0000-000000000000") { id }
+        d: template(id: "not-a-uuid") { id }
+        e: templateByName(name: "no-such-template") { id }
+      }`,
+      { id: t.id, name: t.name },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ a: { name: t.name }, b: { id: t.id }, c: null, d: null, e: null });
+  });
+
+  it('filters by category, createdBy and search (case-insensitive on name and description)', async () => {
+    const tag = Math.random().toString(36).slice(2, 8);
+    await create({ name: `alpha-${tag}`, category: 'data', createdBy: `bob-${tag}` });
+    await create({ name: `beta-${tag}`, description: `About ZETA-${tag} things`, category: 'quality' });
+    const q = `query($f: TemplateFilter) { templates(filter: $f, first: 100) { totalCount edges { node { name } } } }`;
+    const byCat = await app.gql(q, { f: { category: 'data', search: tag } });
+    expect(byCat.data.templates.edges.map((e: any) => e.node.name)).toEqual([`alpha-${tag}`]);
+    const byAuthor = await app.gql(q, { f: { createdBy: `bob-${tag}` } });
+    expect(byAuthor.data.templates.totalCount).toBe(1);
+    const bySearch = await app.gql(q, { f: { search: `zeta-${tag.toUpperCase()}` } });
+    expect(bySearch.data.templates.edges.map((e: any) => e.node.name)).toEqual([`beta-${tag}`]);
+    const wildcard = await app.gql(q, { f: { search: '%' } });
+    expect(wildcard.data.templates.totalCount).toBe(0);
+  });
+
+  it('caps first at 100 with BAD_USER_INPUT and rejects foreign cursors', async () => {
+    const res = await app.gql(`{ templates(first: 101) { totalCount } }`);
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0]?.message).toContain('100');
+    const bad = await app.gql(`{ templates(first: 1, after: "nonsense") { totalCount } }`);
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const page = await app.gql(`{ templates(first: 1) { pageInfo { endCursor } } }`);
+    const cursor = page.data.templates.pageInfo.endCursor;
+    const other = await app.gql(`query($c: String) { templates(first: 1, after: $c, orderBy: { field: NAME }) { totalCount } }`, { c: cursor });
+    expect(other.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('counts only when totalCount is selected', async () => {
+    const without = await app.countStatements(() => app.gql(`{ templates(first: 5) { edges { node { id } } } }`));
+    const withCount = await app.countStatements(() => app.gql(`{ templates(first: 5) { totalCount edges { node { id } } } }`));
+    expect(without.statements.filter((s) => /count\(\*\)/i.test(s.sql))).toHaveLength(0);
+    expect(withCount.statements.filter((s) => /count\(\*\)/i.test(s.sql))).toHaveLength(1);
+  });
+
+  it('loads versions for a page of templates in one statement', async () => {
+    await Promise.all([create(), create(), create()]);
+    const { result, statements } = await app.countStatements(() =>
+      app.gql(`{ templates(first: 20) { edges { node { versions { version } } } } }`),
+    );
+    expect(result.errors).toBeUndefined();
+    expect(statements).toHaveLength(2);
+  });
+});
+
+describe('keyset pagination', () => {
+  it('walks 250 templates in every order with no duplicate and no gap while rows are inserted between pages', async () => {
+    const category = 'communication';
+    const fresh = await createTestApp();
+    try {
+      const mk = (i: number) => ({
+        name: `walk-${String(i).padStart(4, '0')}`,
+        description: null,
+        category,
+        content: 'x',
+        variables: '[]',
+        created_by: 'walker',
+      });
+      // Inserted in several statements so that many rows share a created_at value (ties are broken by id).
+      for (let i = 0; i < 250; i += 50) {
+        await fresh.deps.db.insertInto('prompt_templates').values(Array.from({ length: 50 }, (_, j) => mk(i + j))).execute();
+      }
+      const orders = [
+        { field: 'CREATED_AT' },
+        { field: 'NAME' },
+        { field: 'UPDATED_AT', direction: 'ASC' },
+        { field: 'NAME', direction: 'DESC' },
+      ];
+      for (const [oi, orderBy] of orders.entries()) {
+        const seen: string[] = [];
+        let after: string | null = null;
+        let extra = 0;
+        for (;;) {
+          const res: any = await fresh.gql(
+            `query($after: String, $o: TemplateOrder) {
+              templates(first: 37, after: $after, orderBy: $o, filter: { createdBy: "walker" }) {
+                edges { node { name } } pageInfo { hasNextPage endCursor }
+              }
+            }`,
+            { after, o: orderBy },
+          );
+          expect(res.errors).toBeUndefined();
+          seen.push(...res.data.templates.edges.map((e: any) => e.node.name));
+          // A row inserted mid-walk by another author must not disturb the walk.
+          await fresh.deps.db.insertInto('prompt_templates').values({ ...mk(0), name: `other-${oi}-${extra++}`, created_by: 'other' }).execute();
+          if (!res.data.templates.pageInfo.hasNextPage) break;
+          after = res.data.templates.pageInfo.endCursor;
+        }
+        expect(seen).toHaveLength(250);
+        expect(new Set(seen).size).toBe(250);
+        if (orderBy.field === 'NAME') {
+          const sorted = [...seen].sort();
+          expect(seen).toEqual(orderBy.direction === 'DESC' ? sorted.reverse() : sorted);
+        }
+      }
+      // Newest first: rows inserted during a walk come before the walk's position and never appear in it.
+      const seen = new Set<string>();
+      let after: string | null = null;
+      let n = 0;
+      for (;;) {
+        const res: any = await fresh.gql(
+          `query($after: String) { templates(first: 40, after: $after, filter: { category: "${category}" }) {
+            edges { node { name } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
+        for (const e of res.data.templates.edges) {
+          expect(seen.has(e.node.name)).toBe(false);
+          seen.add(e.node.name);
+        }
+        await fresh.deps.db.insertInto('prompt_templates').values({ ...mk(0), name: `late-${n++}` }).execute();
+        if (!res.data.templates.pageInfo.hasNextPage) break;
+        after = res.data.templates.pageInfo.endCursor;
+      }
+      const before = await fresh.deps.db.selectFrom('prompt_templates').select('name').where('name', 'not like', 'late-%').execute();
+      for (const r of before) expect(seen.has(r.name)).toBe(true);
+      for (const name of seen) expect(name.startsWith('late-')).toBe(false);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('updates, versions and soft delete', () => {
+  const UPDATE = `mutation($id: ID!, $input: UpdateTemplateInput!) { updateTemplate(id: $id, input: $input) { version content description } }`;
+
+  it('bumps the version on a content change and keeps the previous version', async () => {
+    const t = await create();
+    const res = await app.gql(UPDATE, { id: t.id, input: { content: 'Write {{ language }} tests for {{ task }}.', updatedBy: 'carol' } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.updateTemplate.version).toBe(2);
+    const row = await dbRow(t.id);
+    expect(row?.version).toBe(2);
+    const versions = await app.deps.db
+      .selectFrom('prompt_template_versions').selectAll().where('template_id', '=', t.id).orderBy('version').execute();
+    expect(versions.map((v) => [v.version, v.content, v.created_by])).toEqual([
+      [1, 'Write {{ language }} code for {{task}}.', null],
+      [2, 'Write {{ language }} tests for {{ task }}.', 'carol'],
+    ]);
+    const api = await app.gql(`query($id: ID!) { template(id: $id) { versions { version content } } }`, { id: t.id });
+    expect(api.data.template.versions.map((v: any) => v.version)).toEqual([2, 1]);
+  });
+
+  it('does not bump the version for a description change', async () => {
+    const t = await create();
+    const res = await app.gql(UPDATE, { id: t.id, input: { description: 'new words' } });
+    expect(res.data.updateTemplate).toMatchObject({ version: 1, description: 'new words' });
+    expect((await dbRow(t.id))?.description).toBe('new words');
+  });
+
+  it('bumps the version when only the variables change', async () => {
+    const t = await create();
+    const res = await app.gql(UPDATE, {
+      id: t.id,
+      input: { variables: [{ name: 'language', required: false, defaultValue: 'Go' }, { name: 'task' }] },
+    });
+    expect(res.data.updateTemplate.version).toBe(2);
+  });
+
+  it('rejects an update that leaves placeholders undeclared, changing nothing', async () => {
+    const t = await create();
+    const res = await app.gql(UPDATE, { id: t.id, input: { content: 'Only {{ task }} and {{ extra }}' } });
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0]?.message).toContain('extra');
+    expect((await dbRow(t.id))?.version).toBe(1);
+  });
+
+  it('gives NOT_FOUND for an unknown id and CONFLICT for a rename onto a taken name', async () => {
+    const a = await create();
+    const b = await create();
+    const missing = await app.gql(UPDATE, { id: '00000000-0000-0000-0000-000000000000', input: { description: 'x' } });
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const clash = await app.gql(UPDATE, { id: b.id, input: { name: a.name } });
+    expect(clash.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect((await dbRow(b.id))?.name).toBe(b.name);
+  });
+
+  it('restores an old version as a new version', async () => {
+    const t = await create();
+    await app.gql(UPDATE, { id: t.id, input: { content: 'v2 {{ language }} {{ task }}' } });
+    const res = await app.gql(`mutation($id: ID!) { restoreTemplateVersion(id: $id, version: 1) { version content } }`, { id: t.id });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.restoreTemplateVersion).toEqual({ version: 3, content: 'Write {{ language }} code for {{task}}.' });
+    const row = await dbRow(t.id);
+    expect(row).toMatchObject({ version: 3, content: 'Write {{ language }} code for {{task}}.' });
+    const none = await app.gql(`mutation($id: ID!) { restoreTemplateVersion(id: $id, version: 99) { version } }`, { id: t.id });
+    expect(none.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('soft-deletes: hidden from lists unless includeInactive, still readable by id', async () => {
+    const t = await create({ category: 'architecture' });
+    const before = await app.gql(`{ categories { category count } }`);
+    const del = await app.gql(`mutation($id: ID!) { deleteTemplate(id: $id) { isActive } }`, { id: t.id });
+    expect(del.data.deleteTemplate.isActive).toBe(false);
+    expect((await dbRow(t.id))?.is_active).toBe(false);
+    const q = `query($f: TemplateFilter) { templates(filter: $f, first: 100) { edges { node { id } } } }`;
+    const hidden = await app.gql(q, { f: { search: t.name } });
+    expect(hidden.data.templates.edges).toHaveLength(0);
+    const shown = await app.gql(q, { f: { search: t.name, includeInactive: true } });
+    expect(shown.data.templates.edges).toHaveLength(1);
+    const after = await app.gql(`{ categories { category count } }`);
+    const count = (r: any) => r.data.categories.find((c: any) => c.category === 'architecture')?.count ?? 0;
+    expect(count(after)).toBe(count(before) - 1);
+    const render = await app.gql(`mutation($id: ID!) { renderTemplate(id: $id, variables: {task: "x"}) { rendered } }`, { id: t.id });
+    expect(render.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('renderTemplate', () => {
+  const RENDER = `mutation($id: ID, $name: String, $vars: JSON, $strict: Boolean) {
+    renderTemplate(id: $id, name: $name, variables: $vars, strict: $strict) {
+      rendered usedVariables defaultedVariables missingVariables unknownVariables version templateName
+    }
+  }`;
+
+  it('renders by id and by name with defaults filled and unknown variables ignored', async () => {
+    const t = await create();
+    const byId = await app.gql(RENDER, { id: t.id, vars: { task: 'a parser', extra: 1 } });
+    expect(byId.errors).toBeUndefined();
+    expect(byId.data.renderTemplate).toMatchObject({
+      rendered: 'Write TypeScript code for a parser.',
+      usedVariables: ['task'],
+      defaultedVariables: ['language'],
+      unknownVariables: ['extra'],
+      version: 1,
+    });
+    const byName = await app.gql(RENDER, { name: t.name, vars: { task: { n: 1 }, language: 'Rust' } });
+    expect(byName.data.renderTemplate.rendered).toBe('Write Rust code for {"n":1}.');
+  });
+
+  it('names every missing required variable', async () => {
+    const t = await create({
+      content: '{{ a }} {{ b }} {{ c }}',
+      variables: [{ name: 'a' }, { name: 'b' }, { name: 'c', required: false }],
+    });
+    const res = await app.gql(RENDER, { id: t.id, vars: {} });
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0]?.extensions?.missing).toEqual(['a', 'b']);
+    expect(res.errors?.[0]?.message).toContain('a, b');
+  });
+
+  it('refuses undeclared variables in strict mode', async () => {
+    const t = await create();
+    const res = await app.gql(RENDER, { id: t.id, vars: { task: 'x', nope: 1 }, strict: true });
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0]?.message).toContain('nope');
+  });
+
+  it('needs exactly one of id and name, and gives NOT_FOUND for an unknown template', async () => {
+    const both = await app.gql(RENDER, { id: '00000000-0000-0000-0000-000000000000', name: 'x' });
+    expect(both.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const missing = await app.gql(RENDER, { name: 'does-not-exist' });
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('seed', () => {
+  it('inserts the eleven built-in templates once and never overwrites a later edit', async () => {
+    const fresh = await createTestApp({ seed: true });
+    try {
+      const { seedBuiltinTemplates } = await import('../src/domains/templates/templates.seed.ts');
+      const res = await fresh.gql(`{ templates(first: 100) { totalCount edges { node { id name category } } } }`);
+      expect(res.data.templates.totalCount).toBe(11);
+      const names = res.data.templates.edges.map((e: any) => e.node.name);
+      for (const n of ['zero-shot', 'few-shot', 'chain-of-thought', 'tree-of-thoughts', 'react', 'self-consistency', 'meta-prompting', 'prompt-chaining', 'api-design', 'database-schema-design', 'business-logic-implementation']) {
+        expect(names).toContain(n);
+      }
+      const zero = res.data.templates.edges.find((e: any) => e.node.name === 'zero-shot').node;
+      await fresh.gql(`mutation($id: ID!) { updateTemplate(id: $id, input: { name: "my-zero-shot" }) { id } }`, { id: zero.id });
+      expect(await seedBuiltinTemplates(fresh.deps.db, fresh.config.templates.categories)).toBe(0);
+      const after = await fresh.deps.db.selectFrom('prompt_templates').select('name').execute();
+      expect(after).toHaveLength(11);
+      expect(after.map((r) => r.name)).toContain('my-zero-shot');
+      expect(after.map((r) => r.name)).not.toContain('zero-shot');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('every built-in template renders with its required variables', async () => {
+    const { BUILTIN_TEMPLATES } = await import('../src/domains/templates/seed-data.ts');
+    const { templateProblems } = await import('../src/domains/templates/templates.validation.ts');
+    for (const t of BUILTIN_TEMPLATES) {
+      expect(templateProblems({ ...t, createdBy: null }, app.config.templates)).toEqual([]);
+    }
+  });
+});
