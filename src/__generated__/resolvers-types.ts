@@ -25,6 +25,39 @@ export type CategoryCount = {
   count: Scalars['Int']['output'];
 };
 
+export type Conversation = {
+  __typename?: 'Conversation';
+  conversationId: Scalars['String']['output'];
+  /** Entries, newest first. */
+  entries: MemoryEntryConnection;
+  sessionId: Scalars['String']['output'];
+};
+
+
+export type ConversationEntriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ConversationConnection = {
+  __typename?: 'ConversationConnection';
+  edges: Array<ConversationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ConversationEdge = {
+  __typename?: 'ConversationEdge';
+  cursor: Scalars['String']['output'];
+  node: ConversationSummary;
+};
+
+export type ConversationSummary = {
+  __typename?: 'ConversationSummary';
+  conversationId: Scalars['String']['output'];
+  entryCount: Scalars['Int']['output'];
+  lastActivityAt: Scalars['DateTime']['output'];
+};
+
 export type CreateTemplateInput = {
   category: Scalars['String']['input'];
   content: Scalars['String']['input'];
@@ -34,17 +67,135 @@ export type CreateTemplateInput = {
   variables?: InputMaybe<Array<TemplateVariableInput>>;
 };
 
+export type GeneratedContent = {
+  __typename?: 'GeneratedContent';
+  aiModel?: Maybe<Scalars['String']['output']>;
+  content: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  inputVariables: Scalars['JSON']['output'];
+  responseTimeMs?: Maybe<Scalars['Int']['output']>;
+  template: PromptTemplate;
+  tokensUsed?: Maybe<Scalars['Int']['output']>;
+};
+
+export type GeneratedContentConnection = {
+  __typename?: 'GeneratedContentConnection';
+  edges: Array<GeneratedContentEdge>;
+  pageInfo: PageInfo;
+};
+
+export type GeneratedContentEdge = {
+  __typename?: 'GeneratedContentEdge';
+  cursor: Scalars['String']['output'];
+  node: GeneratedContent;
+};
+
+export type GeneratedContentInput = {
+  aiModel?: InputMaybe<Scalars['String']['input']>;
+  content: Scalars['String']['input'];
+  inputVariables?: InputMaybe<Scalars['JSON']['input']>;
+  responseTimeMs?: InputMaybe<Scalars['Int']['input']>;
+  templateId: Scalars['ID']['input'];
+  tokensUsed?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ItemError = {
+  __typename?: 'ItemError';
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type MemoryEntry = {
+  __typename?: 'MemoryEntry';
+  content: Scalars['String']['output'];
+  conversationId: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  metadata?: Maybe<Scalars['JSON']['output']>;
+  role: MemoryRole;
+  sessionId: Scalars['String']['output'];
+};
+
+export type MemoryEntryConnection = {
+  __typename?: 'MemoryEntryConnection';
+  edges: Array<MemoryEntryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type MemoryEntryEdge = {
+  __typename?: 'MemoryEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: MemoryEntry;
+};
+
+export type MemoryInput = {
+  content: Scalars['String']['input'];
+  conversationId: Scalars['String']['input'];
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  role: MemoryRole;
+  sessionId: Scalars['String']['input'];
+  /** Seconds until the entry expires; absent takes the configured default, null never expires. */
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type MemoryRole =
+  | 'ASSISTANT'
+  | 'SYSTEM'
+  | 'TOOL'
+  | 'USER';
+
+export type ModelUsage = {
+  __typename?: 'ModelUsage';
+  /** null when the events named no model. */
+  aiModel?: Maybe<Scalars['String']['output']>;
+  avgResponseTimeMs?: Maybe<Scalars['Float']['output']>;
+  count: Scalars['Int']['output'];
+  successRate: Scalars['Float']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Appends up to 500 entries in one transaction. */
+  appendMemories: Array<MemoryEntry>;
+  /** Appends one entry to a conversation's memory. */
+  appendMemory: MemoryEntry;
+  /** Removes every entry of a conversation; returns how many were removed. */
+  clearConversation: Scalars['Int']['output'];
   createTemplate: PromptTemplate;
+  /** Creates up to 100 templates in one transaction; any invalid item rejects the whole batch. */
+  createTemplates: Array<PromptTemplate>;
   /** Soft delete: the template becomes inactive and is hidden unless includeInactive is set. */
   deleteTemplate: PromptTemplate;
-  /** Renders a template (by id or by name) with the given variables. */
+  /** Stores content generated from a template. */
+  recordGeneratedContent: GeneratedContent;
+  /** Records one usage event, for clients that render elsewhere or report after the model answered. */
+  recordUsage: UsageEvent;
+  /** Renders a template (by id or by name) with the given variables, and records one usage event. */
   renderTemplate: RenderResult;
+  /** Renders up to 100 templates; each item's result or error is reported as data. */
+  renderTemplates: Array<RenderItem>;
   /** Makes an earlier version current again, as a new version. */
   restoreTemplateVersion: PromptTemplate;
   /** Changes a template; a change of content or variables bumps its version and keeps the previous one. */
   updateTemplate: PromptTemplate;
+};
+
+
+export type MutationAppendMemoriesArgs = {
+  inputs: Array<MemoryInput>;
+};
+
+
+export type MutationAppendMemoryArgs = {
+  input: MemoryInput;
+};
+
+
+export type MutationClearConversationArgs = {
+  conversationId: Scalars['String']['input'];
+  sessionId: Scalars['String']['input'];
 };
 
 
@@ -53,16 +204,40 @@ export type MutationCreateTemplateArgs = {
 };
 
 
+export type MutationCreateTemplatesArgs = {
+  inputs: Array<CreateTemplateInput>;
+};
+
+
 export type MutationDeleteTemplateArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+export type MutationRecordGeneratedContentArgs = {
+  input: GeneratedContentInput;
+};
+
+
+export type MutationRecordUsageArgs = {
+  aiModel?: InputMaybe<Scalars['String']['input']>;
+  responseTimeMs?: InputMaybe<Scalars['Int']['input']>;
+  success: Scalars['Boolean']['input'];
+  templateId: Scalars['ID']['input'];
+};
+
+
 export type MutationRenderTemplateArgs = {
+  aiModel?: InputMaybe<Scalars['String']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   strict?: InputMaybe<Scalars['Boolean']['input']>;
   variables?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+
+export type MutationRenderTemplatesArgs = {
+  requests: Array<RenderRequest>;
 };
 
 
@@ -87,6 +262,12 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type PopularTemplate = {
+  __typename?: 'PopularTemplate';
+  template: PromptTemplate;
+  usageCount: Scalars['Int']['output'];
+};
+
 export type PromptTemplate = {
   __typename?: 'PromptTemplate';
   category: Scalars['String']['output'];
@@ -94,26 +275,75 @@ export type PromptTemplate = {
   createdAt: Scalars['DateTime']['output'];
   createdBy?: Maybe<Scalars['String']['output']>;
   description?: Maybe<Scalars['String']['output']>;
+  /** Content generated from this template, newest first. */
+  generatedContents: GeneratedContentConnection;
   id: Scalars['ID']['output'];
   isActive: Scalars['Boolean']['output'];
   name: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
+  /** Usage figures, all time or since a moment. */
+  usage: UsageSummary;
+  /** All-time number of usage events. */
+  usageCount: Scalars['Int']['output'];
   variables: Array<TemplateVariable>;
   version: Scalars['Int']['output'];
   /** Every version of this template, the current one included, newest first. */
   versions: Array<TemplateVersion>;
 };
 
+
+export type PromptTemplateGeneratedContentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type PromptTemplateUsageArgs = {
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** Each category with its number of active templates. */
   categories: Array<CategoryCount>;
+  /** One conversation of a session. Expired entries are never returned. */
+  conversation: Conversation;
+  /** A session's conversations, most recently active first. */
+  conversations: ConversationConnection;
+  /** A generated content record; null when absent. */
+  generatedContent?: Maybe<GeneratedContent>;
+  /** The most used active templates, all time or since a moment (limit at most 100). */
+  popularTemplates: Array<PopularTemplate>;
   /** A template by id; null when absent. */
   template?: Maybe<PromptTemplate>;
   /** A template by its unique name; null when absent. */
   templateByName?: Maybe<PromptTemplate>;
   /** Templates, newest first by default, as a keyset-paginated connection. */
   templates: TemplateConnection;
+};
+
+
+export type QueryConversationArgs = {
+  conversationId: Scalars['String']['input'];
+  sessionId: Scalars['String']['input'];
+};
+
+
+export type QueryConversationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  sessionId: Scalars['String']['input'];
+};
+
+
+export type QueryGeneratedContentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPopularTemplatesArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -132,6 +362,21 @@ export type QueryTemplatesArgs = {
   filter?: InputMaybe<TemplateFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<TemplateOrder>;
+};
+
+export type RenderItem = {
+  __typename?: 'RenderItem';
+  error?: Maybe<ItemError>;
+  index: Scalars['Int']['output'];
+  result?: Maybe<RenderResult>;
+};
+
+export type RenderRequest = {
+  aiModel?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  strict?: InputMaybe<Scalars['Boolean']['input']>;
+  variables?: InputMaybe<Scalars['JSON']['input']>;
 };
 
 export type RenderResult = {
@@ -217,6 +462,27 @@ export type UpdateTemplateInput = {
   variables?: InputMaybe<Array<TemplateVariableInput>>;
 };
 
+export type UsageEvent = {
+  __typename?: 'UsageEvent';
+  aiModel?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  responseTimeMs?: Maybe<Scalars['Int']['output']>;
+  success: Scalars['Boolean']['output'];
+  templateId: Scalars['ID']['output'];
+};
+
+export type UsageSummary = {
+  __typename?: 'UsageSummary';
+  avgResponseTimeMs?: Maybe<Scalars['Float']['output']>;
+  byModel: Array<ModelUsage>;
+  count: Scalars['Int']['output'];
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  successCount: Scalars['Int']['output'];
+  /** successCount / count; 0 when unused. */
+  successRate: Scalars['Float']['output'];
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -293,16 +559,35 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CategoryCount: ResolverTypeWrapper<CategoryCount>;
+  Conversation: ResolverTypeWrapper<Conversation>;
+  ConversationConnection: ResolverTypeWrapper<ConversationConnection>;
+  ConversationEdge: ResolverTypeWrapper<ConversationEdge>;
+  ConversationSummary: ResolverTypeWrapper<ConversationSummary>;
   CreateTemplateInput: CreateTemplateInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  GeneratedContent: ResolverTypeWrapper<Omit<GeneratedContent, 'template'> & { template: ResolversTypes['PromptTemplate'] }>;
+  GeneratedContentConnection: ResolverTypeWrapper<Omit<GeneratedContentConnection, 'edges'> & { edges: Array<ResolversTypes['GeneratedContentEdge']> }>;
+  GeneratedContentEdge: ResolverTypeWrapper<Omit<GeneratedContentEdge, 'node'> & { node: ResolversTypes['GeneratedContent'] }>;
+  GeneratedContentInput: GeneratedContentInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ItemError: ResolverTypeWrapper<ItemError>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  MemoryEntry: ResolverTypeWrapper<MemoryEntry>;
+  MemoryEntryConnection: ResolverTypeWrapper<MemoryEntryConnection>;
+  MemoryEntryEdge: ResolverTypeWrapper<MemoryEntryEdge>;
+  MemoryInput: MemoryInput;
+  MemoryRole: MemoryRole;
+  ModelUsage: ResolverTypeWrapper<ModelUsage>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PopularTemplate: ResolverTypeWrapper<Omit<PopularTemplate, 'template'> & { template: ResolversTypes['PromptTemplate'] }>;
   PromptTemplate: ResolverTypeWrapper<TemplateRow>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RenderItem: ResolverTypeWrapper<RenderItem>;
+  RenderRequest: RenderRequest;
   RenderResult: ResolverTypeWrapper<RenderResult>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TemplateConnection: ResolverTypeWrapper<TemplateConnectionSource>;
@@ -314,21 +599,41 @@ export type ResolversTypes = ResolversObject<{
   TemplateVariableInput: TemplateVariableInput;
   TemplateVersion: ResolverTypeWrapper<TemplateVersionRow>;
   UpdateTemplateInput: UpdateTemplateInput;
+  UsageEvent: ResolverTypeWrapper<UsageEvent>;
+  UsageSummary: ResolverTypeWrapper<UsageSummary>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   CategoryCount: CategoryCount;
+  Conversation: Conversation;
+  ConversationConnection: ConversationConnection;
+  ConversationEdge: ConversationEdge;
+  ConversationSummary: ConversationSummary;
   CreateTemplateInput: CreateTemplateInput;
   DateTime: Scalars['DateTime']['output'];
+  Float: Scalars['Float']['output'];
+  GeneratedContent: Omit<GeneratedContent, 'template'> & { template: ResolversParentTypes['PromptTemplate'] };
+  GeneratedContentConnection: Omit<GeneratedContentConnection, 'edges'> & { edges: Array<ResolversParentTypes['GeneratedContentEdge']> };
+  GeneratedContentEdge: Omit<GeneratedContentEdge, 'node'> & { node: ResolversParentTypes['GeneratedContent'] };
+  GeneratedContentInput: GeneratedContentInput;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  ItemError: ItemError;
   JSON: Scalars['JSON']['output'];
+  MemoryEntry: MemoryEntry;
+  MemoryEntryConnection: MemoryEntryConnection;
+  MemoryEntryEdge: MemoryEntryEdge;
+  MemoryInput: MemoryInput;
+  ModelUsage: ModelUsage;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  PopularTemplate: Omit<PopularTemplate, 'template'> & { template: ResolversParentTypes['PromptTemplate'] };
   PromptTemplate: TemplateRow;
   Query: Record<PropertyKey, never>;
+  RenderItem: RenderItem;
+  RenderRequest: RenderRequest;
   RenderResult: RenderResult;
   String: Scalars['String']['output'];
   TemplateConnection: TemplateConnectionSource;
@@ -339,6 +644,8 @@ export type ResolversParentTypes = ResolversObject<{
   TemplateVariableInput: TemplateVariableInput;
   TemplateVersion: TemplateVersionRow;
   UpdateTemplateInput: UpdateTemplateInput;
+  UsageEvent: UsageEvent;
+  UsageSummary: UsageSummary;
 }>;
 
 export type CategoryCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CategoryCount'] = ResolversParentTypes['CategoryCount']> = ResolversObject<{
@@ -346,18 +653,101 @@ export type CategoryCountResolvers<ContextType = Context, ParentType extends Res
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type ConversationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Conversation'] = ResolversParentTypes['Conversation']> = ResolversObject<{
+  conversationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entries?: Resolver<ResolversTypes['MemoryEntryConnection'], ParentType, ContextType, Partial<ConversationEntriesArgs>>;
+  sessionId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ConversationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConversationConnection'] = ResolversParentTypes['ConversationConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ConversationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ConversationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConversationEdge'] = ResolversParentTypes['ConversationEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ConversationSummary'], ParentType, ContextType>;
+}>;
+
+export type ConversationSummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConversationSummary'] = ResolversParentTypes['ConversationSummary']> = ResolversObject<{
+  conversationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entryCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastActivityAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type GeneratedContentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GeneratedContent'] = ResolversParentTypes['GeneratedContent']> = ResolversObject<{
+  aiModel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inputVariables?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  responseTimeMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  template?: Resolver<ResolversTypes['PromptTemplate'], ParentType, ContextType>;
+  tokensUsed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type GeneratedContentConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GeneratedContentConnection'] = ResolversParentTypes['GeneratedContentConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['GeneratedContentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type GeneratedContentEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GeneratedContentEdge'] = ResolversParentTypes['GeneratedContentEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['GeneratedContent'], ParentType, ContextType>;
+}>;
+
+export type ItemErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ItemError'] = ResolversParentTypes['ItemError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
 
+export type MemoryEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MemoryEntry'] = ResolversParentTypes['MemoryEntry']> = ResolversObject<{
+  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  conversationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  metadata?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['MemoryRole'], ParentType, ContextType>;
+  sessionId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type MemoryEntryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MemoryEntryConnection'] = ResolversParentTypes['MemoryEntryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['MemoryEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type MemoryEntryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MemoryEntryEdge'] = ResolversParentTypes['MemoryEntryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['MemoryEntry'], ParentType, ContextType>;
+}>;
+
+export type ModelUsageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ModelUsage'] = ResolversParentTypes['ModelUsage']> = ResolversObject<{
+  aiModel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  avgResponseTimeMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  successRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  appendMemories?: Resolver<Array<ResolversTypes['MemoryEntry']>, ParentType, ContextType, RequireFields<MutationAppendMemoriesArgs, 'inputs'>>;
+  appendMemory?: Resolver<ResolversTypes['MemoryEntry'], ParentType, ContextType, RequireFields<MutationAppendMemoryArgs, 'input'>>;
+  clearConversation?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationClearConversationArgs, 'conversationId' | 'sessionId'>>;
   createTemplate?: Resolver<ResolversTypes['PromptTemplate'], ParentType, ContextType, RequireFields<MutationCreateTemplateArgs, 'input'>>;
+  createTemplates?: Resolver<Array<ResolversTypes['PromptTemplate']>, ParentType, ContextType, RequireFields<MutationCreateTemplatesArgs, 'inputs'>>;
   deleteTemplate?: Resolver<ResolversTypes['PromptTemplate'], ParentType, ContextType, RequireFields<MutationDeleteTemplateArgs, 'id'>>;
+  recordGeneratedContent?: Resolver<ResolversTypes['GeneratedContent'], ParentType, ContextType, RequireFields<MutationRecordGeneratedContentArgs, 'input'>>;
+  recordUsage?: Resolver<ResolversTypes['UsageEvent'], ParentType, ContextType, RequireFields<MutationRecordUsageArgs, 'success' | 'templateId'>>;
   renderTemplate?: Resolver<ResolversTypes['RenderResult'], ParentType, ContextType, RequireFields<MutationRenderTemplateArgs, 'strict'>>;
+  renderTemplates?: Resolver<Array<ResolversTypes['RenderItem']>, ParentType, ContextType, RequireFields<MutationRenderTemplatesArgs, 'requests'>>;
   restoreTemplateVersion?: Resolver<ResolversTypes['PromptTemplate'], ParentType, ContextType, RequireFields<MutationRestoreTemplateVersionArgs, 'id' | 'version'>>;
   updateTemplate?: Resolver<ResolversTypes['PromptTemplate'], ParentType, ContextType, RequireFields<MutationUpdateTemplateArgs, 'id' | 'input'>>;
 }>;
@@ -367,16 +757,24 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type PopularTemplateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PopularTemplate'] = ResolversParentTypes['PopularTemplate']> = ResolversObject<{
+  template?: Resolver<ResolversTypes['PromptTemplate'], ParentType, ContextType>;
+  usageCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type PromptTemplateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PromptTemplate'] = ResolversParentTypes['PromptTemplate']> = ResolversObject<{
   category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  generatedContents?: Resolver<ResolversTypes['GeneratedContentConnection'], ParentType, ContextType, Partial<PromptTemplateGeneratedContentsArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['UsageSummary'], ParentType, ContextType, Partial<PromptTemplateUsageArgs>>;
+  usageCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   variables?: Resolver<Array<ResolversTypes['TemplateVariable']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   versions?: Resolver<Array<ResolversTypes['TemplateVersion']>, ParentType, ContextType>;
@@ -384,9 +782,19 @@ export type PromptTemplateResolvers<ContextType = Context, ParentType extends Re
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   categories?: Resolver<Array<ResolversTypes['CategoryCount']>, ParentType, ContextType>;
+  conversation?: Resolver<ResolversTypes['Conversation'], ParentType, ContextType, RequireFields<QueryConversationArgs, 'conversationId' | 'sessionId'>>;
+  conversations?: Resolver<ResolversTypes['ConversationConnection'], ParentType, ContextType, RequireFields<QueryConversationsArgs, 'sessionId'>>;
+  generatedContent?: Resolver<Maybe<ResolversTypes['GeneratedContent']>, ParentType, ContextType, RequireFields<QueryGeneratedContentArgs, 'id'>>;
+  popularTemplates?: Resolver<Array<ResolversTypes['PopularTemplate']>, ParentType, ContextType, RequireFields<QueryPopularTemplatesArgs, 'limit'>>;
   template?: Resolver<Maybe<ResolversTypes['PromptTemplate']>, ParentType, ContextType, RequireFields<QueryTemplateArgs, 'id'>>;
   templateByName?: Resolver<Maybe<ResolversTypes['PromptTemplate']>, ParentType, ContextType, RequireFields<QueryTemplateByNameArgs, 'name'>>;
   templates?: Resolver<ResolversTypes['TemplateConnection'], ParentType, ContextType, Partial<QueryTemplatesArgs>>;
+}>;
+
+export type RenderItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RenderItem'] = ResolversParentTypes['RenderItem']> = ResolversObject<{
+  error?: Resolver<Maybe<ResolversTypes['ItemError']>, ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  result?: Resolver<Maybe<ResolversTypes['RenderResult']>, ParentType, ContextType>;
 }>;
 
 export type RenderResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RenderResult'] = ResolversParentTypes['RenderResult']> = ResolversObject<{
@@ -426,18 +834,52 @@ export type TemplateVersionResolvers<ContextType = Context, ParentType extends R
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type UsageEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UsageEvent'] = ResolversParentTypes['UsageEvent']> = ResolversObject<{
+  aiModel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  responseTimeMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  templateId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type UsageSummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UsageSummary'] = ResolversParentTypes['UsageSummary']> = ResolversObject<{
+  avgResponseTimeMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  byModel?: Resolver<Array<ResolversTypes['ModelUsage']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  successCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  successRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   CategoryCount?: CategoryCountResolvers<ContextType>;
+  Conversation?: ConversationResolvers<ContextType>;
+  ConversationConnection?: ConversationConnectionResolvers<ContextType>;
+  ConversationEdge?: ConversationEdgeResolvers<ContextType>;
+  ConversationSummary?: ConversationSummaryResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  GeneratedContent?: GeneratedContentResolvers<ContextType>;
+  GeneratedContentConnection?: GeneratedContentConnectionResolvers<ContextType>;
+  GeneratedContentEdge?: GeneratedContentEdgeResolvers<ContextType>;
+  ItemError?: ItemErrorResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  MemoryEntry?: MemoryEntryResolvers<ContextType>;
+  MemoryEntryConnection?: MemoryEntryConnectionResolvers<ContextType>;
+  MemoryEntryEdge?: MemoryEntryEdgeResolvers<ContextType>;
+  ModelUsage?: ModelUsageResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PopularTemplate?: PopularTemplateResolvers<ContextType>;
   PromptTemplate?: PromptTemplateResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RenderItem?: RenderItemResolvers<ContextType>;
   RenderResult?: RenderResultResolvers<ContextType>;
   TemplateConnection?: TemplateConnectionResolvers<ContextType>;
   TemplateEdge?: TemplateEdgeResolvers<ContextType>;
   TemplateVariable?: TemplateVariableResolvers<ContextType>;
   TemplateVersion?: TemplateVersionResolvers<ContextType>;
+  UsageEvent?: UsageEventResolvers<ContextType>;
+  UsageSummary?: UsageSummaryResolvers<ContextType>;
 }>;
 
