@@ -5,6 +5,7 @@ import type { AppDeps } from './context.ts';
 import { createDb } from './db/create-db.ts';
 import { startEmbeddedPostgres, type EmbeddedPg } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { startMemorySweeper } from './domains/memory/memory.sweeper.ts';
 import { seedBuiltinTemplates } from './domains/templates/templates.seed.ts';
 import type { Logger } from './logger.ts';
 import { createServer } from './server.ts';
@@ -46,6 +47,15 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     throw err;
   }
   const deps: AppDeps = { config, dbHandle, db: dbHandle.db, logger };
+  const stopSweeper = startMemorySweeper(
+    dbHandle.db,
+    {
+      intervalMs: config.memory.sweepIntervalMs,
+      batchSize: config.memory.sweepBatch,
+      maxBatchesPerRun: config.memory.sweepMaxBatches,
+    },
+    logger,
+  );
   const yoga = createServer(deps);
   const http = createHttpServer(yoga);
   await new Promise<void>((resolve, reject) => {
@@ -66,6 +76,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         const timer = setTimeout(() => http.closeAllConnections(), graceMs);
         await drained;
         clearTimeout(timer);
+        await stopSweeper();
         await dbHandle.close();
         await database.embedded?.stop();
       })();

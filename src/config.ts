@@ -33,6 +33,16 @@ const schema = z.object({
   PAGE_SIZE_DEFAULT: int(20, 1),
   PAGE_SIZE_MAX: int(100, 1),
   SEED_TEMPLATES: bool(true),
+  BATCH_MAX_ITEMS: int(100, 1),
+  GENERATED_CONTENT_MAX_BYTES: int(1024 * 1024, 1),
+  MEMORY_DEFAULT_TTL_SECONDS: int(3600, 1),
+  MEMORY_MAX_TTL_SECONDS: int(365 * 24 * 3600, 1),
+  MEMORY_MAX_CONTENT_BYTES: int(100 * 1024, 1),
+  MEMORY_BATCH_MAX: int(500, 1),
+  MEMORY_SWEEP_INTERVAL_MS: int(60_000, 10),
+  MEMORY_SWEEP_BATCH: int(1_000, 1),
+  MEMORY_SWEEP_MAX_BATCHES: int(100, 1),
+  EXPORT_BATCH_SIZE: int(500, 1),
 });
 
 export interface Config {
@@ -50,6 +60,20 @@ export interface Config {
   };
   readonly pagination: { readonly defaultSize: number; readonly maxSize: number };
   readonly seedTemplates: boolean;
+  /** Most items in one createTemplates / renderTemplates call. */
+  readonly batchMaxItems: number;
+  readonly content: { readonly maxBytes: number };
+  readonly memory: {
+    readonly defaultTtlSeconds: number;
+    readonly maxTtlSeconds: number;
+    readonly maxContentBytes: number;
+    readonly batchMax: number;
+    readonly sweepIntervalMs: number;
+    readonly sweepBatch: number;
+    readonly sweepMaxBatches: number;
+  };
+  /** Rows fetched per round trip by the streaming exports. */
+  readonly exportBatchSize: number;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +106,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     templates: { categories: e.TEMPLATE_CATEGORIES, maxContentBytes: e.TEMPLATE_MAX_CONTENT_BYTES },
     pagination: { defaultSize: e.PAGE_SIZE_DEFAULT, maxSize: e.PAGE_SIZE_MAX },
     seedTemplates: e.SEED_TEMPLATES,
+    batchMaxItems: e.BATCH_MAX_ITEMS,
+    content: { maxBytes: e.GENERATED_CONTENT_MAX_BYTES },
+    memory: {
+      defaultTtlSeconds: e.MEMORY_DEFAULT_TTL_SECONDS,
+      maxTtlSeconds: e.MEMORY_MAX_TTL_SECONDS,
+      maxContentBytes: e.MEMORY_MAX_CONTENT_BYTES,
+      batchMax: e.MEMORY_BATCH_MAX,
+      sweepIntervalMs: e.MEMORY_SWEEP_INTERVAL_MS,
+      sweepBatch: e.MEMORY_SWEEP_BATCH,
+      sweepMaxBatches: e.MEMORY_SWEEP_MAX_BATCHES,
+    },
+    exportBatchSize: e.EXPORT_BATCH_SIZE,
   });
 }
 
