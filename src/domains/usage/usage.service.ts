@@ -35,7 +35,12 @@ export function summariseUsage(rows: readonly ModelUsageRow[]): UsageSummary {
     if (r.last_used_at && (!lastUsedAt || r.last_used_at > lastUsedAt)) lastUsedAt = r.last_used_at;
   }
   const byModel = [...rows]
-    .sort((a, b) => Number(b.count) - Number(a.count) || a.ai_model.localeCompare(b.ai_model))
+    .sort(
+      (a, b) =>
+        Number(b.count) - Number(a.count) ||
+        Number(a.ai_model === '') - Number(b.ai_model === '') ||
+        a.ai_model.localeCompare(b.ai_model),
+    )
     .map((r) => ({
       aiModel: r.ai_model === '' ? null : r.ai_model,
       count: Number(r.count),
