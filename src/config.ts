@@ -33,6 +33,24 @@ const schema = z.object({
   PAGE_SIZE_DEFAULT: int(20, 1),
   PAGE_SIZE_MAX: int(100, 1),
   SEED_TEMPLATES: bool(true),
+  /** Prefix of every cache key, so several services (or test runs) can share one Redis. */
+  CACHE_NAMESPACE: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('mcp'),
+  /** Bounds of the in-process store (used when REDIS_URL is unset): entries and approximate bytes. */
+  CACHE_MAX_ENTRIES: int(10_000, 1),
+  CACHE_MAX_BYTES: int(64 * 1024 * 1024, 1024),
+  /** Each cache call gives up after this long and the request is served from PostgreSQL. */
+  CACHE_TIMEOUT_MS: int(50, 1),
+  /** After a failed or timed-out call, the store is bypassed for this long before it is tried again. */
+  CACHE_RETRY_INTERVAL_MS: int(1_000, 1),
+  /** Cache failures are logged at most once per this interval (with the number seen since the last log). */
+  CACHE_ERROR_LOG_INTERVAL_MS: int(30_000, 1),
+  CACHE_TTL_TEMPLATE_MS: int(300_000, 1),
+  CACHE_TTL_USAGE_MS: int(10_000, 1),
+  CACHE_TTL_LIST_MS: int(60_000, 1),
+  /** Each TTL is spread by up to ± this fraction so entries written together do not expire together. */
+  CACHE_TTL_JITTER: z.coerce.number().min(0).max(0.5).default(0.1),
+  /** Templates loaded into the cache in the background at start (0 turns warming off). */
+  CACHE_WARM_COUNT: int(50, 0),
 });
 
 export interface Config {
@@ -50,6 +68,19 @@ export interface Config {
   };
   readonly pagination: { readonly defaultSize: number; readonly maxSize: number };
   readonly seedTemplates: boolean;
+  readonly cache: CacheConfig;
+}
+
+export interface CacheConfig {
+  readonly namespace: string;
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+  readonly retryIntervalMs: number;
+  readonly errorLogIntervalMs: number;
+  readonly ttl: { readonly templateMs: number; readonly usageMs: number; readonly listMs: number };
+  readonly ttlJitter: number;
+  readonly warmCount: number;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +113,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     templates: { categories: e.TEMPLATE_CATEGORIES, maxContentBytes: e.TEMPLATE_MAX_CONTENT_BYTES },
     pagination: { defaultSize: e.PAGE_SIZE_DEFAULT, maxSize: e.PAGE_SIZE_MAX },
     seedTemplates: e.SEED_TEMPLATES,
+    cache: {
+      namespace: e.CACHE_NAMESPACE,
+      maxEntries: e.CACHE_MAX_ENTRIES,
+      maxBytes: e.CACHE_MAX_BYTES,
+      timeoutMs: e.CACHE_TIMEOUT_MS,
+      retryIntervalMs: e.CACHE_RETRY_INTERVAL_MS,
+      errorLogIntervalMs: e.CACHE_ERROR_LOG_INTERVAL_MS,
+      ttl: { templateMs: e.CACHE_TTL_TEMPLATE_MS, usageMs: e.CACHE_TTL_USAGE_MS, listMs: e.CACHE_TTL_LIST_MS },
+      ttlJitter: e.CACHE_TTL_JITTER,
+      warmCount: e.CACHE_WARM_COUNT,
+    },
   });
 }
 

@@ -1,8 +1,10 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
+import type { Cache } from './cache/index.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { DbHandle } from './db/create-db.ts';
+import { invalidateTemplates } from './domains/templates/templates.cache.ts';
 import { createTemplateLoaders, type TemplateLoaders } from './domains/templates/templates.loaders.ts';
 import type { TemplateServiceDeps } from './domains/templates/templates.service.ts';
 import type { Logger } from './logger.ts';
@@ -13,6 +15,8 @@ export interface AppDeps {
   dbHandle: DbHandle;
   db: Kysely<Database>;
   logger: Logger;
+  /** The shared Keyv cache (in process, or Redis when REDIS_URL is set). */
+  cache: Cache;
 }
 
 export type Loaders = TemplateLoaders;
@@ -26,10 +30,15 @@ export interface Context extends YogaInitialContext {
 
 /** Builds the per-request part of the context. Loaders must never outlive one request. */
 export function createRequestContext(deps: AppDeps): Omit<Context, keyof YogaInitialContext> {
-  const loaders: Loaders = createTemplateLoaders(deps.db);
+  const loaders: Loaders = createTemplateLoaders(deps.db, deps.cache);
   return {
     deps,
     loaders,
-    templates: { db: deps.db, config: deps.config },
+    templates: {
+      db: deps.db,
+      config: deps.config,
+      // Runs after each template write commits; the mutation answers only once the cache has forgotten it.
+      onTemplatesChanged: (change) => invalidateTemplates(deps.cache, change),
+    },
   };
 }

@@ -1,7 +1,7 @@
 import type { Resolvers } from '../../__generated__/resolvers-types.ts';
 import { badInput, notFound } from '../../errors.ts';
 import { pageSize } from '../../lib/cursor.ts';
-import { countTemplates, countActiveTemplatesByCategory } from './templates.repository.ts';
+import { countTemplates } from './templates.repository.ts';
 import * as service from './templates.service.ts';
 import type { TemplateVariable } from './templates.table.ts';
 
@@ -34,7 +34,7 @@ export const templateResolvers: Resolvers = {
       for (const r of page.rows) ctx.loaders.templateById.prime(r.id, r);
       return { ...page, filter };
     },
-    categories: (_, __, ctx) => countActiveTemplatesByCategory(ctx.deps.db),
+    categories: (_, __, ctx) => ctx.loaders.categories.load('all'),
   },
   Mutation: {
     createTemplate: (_, { input }, ctx) => service.createTemplate(ctx.templates, input),

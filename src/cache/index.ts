@@ -1,0 +1,11 @@
+export {
+  CACHE_FORMAT_VERSION,
+  createCache,
+  type Cache,
+  type CacheCounters,
+  type CacheEntry,
+  type CacheStats,
+  type CreateCacheOptions,
+} from './cache.ts';
+export { cachedBatch, type CachedBatchOptions } from './cached-batch.ts';
+export { MemoryStore, type MemoryStoreOptions } from './memory-store.ts';
