@@ -10,6 +10,8 @@ export interface RedisStore {
 
 /** Longest pause between reconnection attempts. */
 const MAX_RECONNECT_DELAY_MS = 2_000;
+/** How long close() waits for in-flight commands before dropping the connection. */
+const CLOSE_GRACE_MS = 1_000;
 
 /**
  * A Keyv Redis store that fails fast: commands issued while disconnected are rejected at once (no offline
@@ -35,7 +37,13 @@ export function createRedisStore(url: string, timeoutMs: number): RedisStore {
     adapter: adapter as unknown as KeyvStoreAdapter,
     keyCount: () => client.dbSize(),
     async close() {
-      if (client.isOpen) await client.close().catch(() => client.destroy());
+      if (!client.isOpen) return;
+      // A graceful close waits for replies a dead server never sends: only a connected client gets one.
+      if (!client.isReady) return client.destroy();
+      const closed = client.close().catch(() => {});
+      const timer = setTimeout(() => client.isOpen && client.destroy(), CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(timer);
     },
   };
 }
