@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyvStoreAdapter } from 'keyv';
+import { startApp } from '../src/app.ts';
 import { cachedBatch, createCache, MemoryStore } from '../src/cache/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { warmTemplateCache } from '../src/domains/templates/templates.cache.ts';
 import { createLogger } from '../src/logger.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
+import { createTestDatabase } from './helpers/db.ts';
 
 const logger = createLogger('silent');
 const config = (env: Record<string, string> = {}) => loadConfig({ NODE_ENV: 'test', ...env });
@@ -324,6 +326,46 @@ describe('through GraphQL (in-process store)', () => {
       expect(res.statements).toHaveLength(0);
     } finally {
       await fresh.close();
+    }
+  });
+});
+
+describe('warming at start', () => {
+  it('runs in the background: the server answers before warming ends, and warming uses the pluggable source', async () => {
+    const db = await createTestDatabase();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let asked = 0;
+    const app = await startApp(
+      loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: db.url, CACHE_WARM_COUNT: '5' }),
+      logger,
+      {
+        warmSource: async (kysely, limit) => {
+          asked = limit;
+          await gate;
+          const rows = await kysely.selectFrom('prompt_templates').select('id').orderBy('name').limit(limit).execute();
+          return rows.map((r) => r.id);
+        },
+      },
+    );
+    try {
+      let warmed: number | undefined;
+      void app.warming.then((n) => (warmed = n));
+      const res = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ templateByName(name: "zero-shot") { name } }' }),
+      });
+      expect(await res.json()).toEqual({ data: { templateByName: { name: 'zero-shot' } } });
+      expect(warmed).toBeUndefined();
+      expect(asked).toBe(5);
+      release();
+      expect(await app.warming).toBe(5);
+      expect(app.deps.cache.stats().byKind.template?.misses).toBe(5);
+    } finally {
+      release();
+      await app.close();
+      await db.drop();
     }
   });
 });
