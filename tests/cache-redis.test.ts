@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../src/app.ts';
-import { createCache } from '../src/cache/index.ts';
+import { cachedBatch, createCache } from '../src/cache/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
@@ -75,6 +75,46 @@ describe.skipIf(!!redisSkipReason)('Redis cache', () => {
     expect(res.data.template).toEqual({ version: 2, content: 'y' });
     expect(res.data.templateByName).toEqual({ id: t.id });
     expect((await app.gql(read, { id: t.id, n: t.name })).data.templateByName).toBeNull();
+  });
+});
+
+describe.skipIf(!!redisSkipReason)('invalidation across processes sharing Redis', () => {
+  const namespace = uniqueNamespace();
+  const config = loadConfig({ NODE_ENV: 'test', REDIS_URL, CACHE_NAMESPACE: namespace });
+  const a = createCache(config, logger);
+  const b = createCache(config, logger);
+  beforeAll(async () => {
+    await untilConnected(a);
+    await untilConnected(b);
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await dropNamespace(REDIS_URL, namespace);
+  });
+
+  it('never serves a value one process loaded before another process invalidated it', async () => {
+    // B misses and reads the database; A commits a write and invalidates while B is still loading.
+    const loaded = await cachedBatch(b, 'k', ['x'], async (keys) => {
+      await a.delete('k', ['x']);
+      return keys.map(() => 'old');
+    });
+    expect(loaded).toEqual(['old']);
+    expect(await a.getMany('k', ['x'])).toEqual([undefined]);
+    expect(await b.getMany('k', ['x'])).toEqual([undefined]);
+    // The next load is cached and served to both.
+    expect(await cachedBatch(b, 'k', ['x'], async (keys) => keys.map(() => 'new'))).toEqual(['new']);
+    expect(await a.getMany('k', ['x'])).toEqual(['new']);
+  });
+
+  it('moves list-shaped kinds to a generation every process sees', async () => {
+    let n = 0;
+    const load = async (keys: readonly string[]) => keys.map(() => ++n);
+    expect(await cachedBatch(a, 'list', ['all'], load, { generational: true })).toEqual([1]);
+    expect(await cachedBatch(b, 'list', ['all'], load, { generational: true })).toEqual([1]);
+    await a.bumpGeneration('list');
+    expect(await cachedBatch(b, 'list', ['all'], load, { generational: true })).toEqual([2]);
+    expect(await cachedBatch(a, 'list', ['all'], load, { generational: true })).toEqual([2]);
   });
 });
 

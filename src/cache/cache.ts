@@ -36,6 +36,17 @@ export interface CacheStats extends CacheCounters {
 export interface CacheEntry<V> {
   key: string;
   value: V;
+  /**
+   * The token `lookup` gave for this key before the value was read from the database. Without it, an entry
+   * for a key invalidated recently by any process is stored but not served until that stamp expires.
+   */
+  token?: string;
+}
+
+/** Values found (or `undefined`), plus per key the token to store a freshly loaded value with. */
+export interface CacheLookup<V> {
+  values: Array<V | undefined>;
+  tokens: string[];
 }
 
 /** The shared Keyv cache: read-through under the loaders, invalidated by the code that writes. */
@@ -44,9 +55,17 @@ export interface Cache {
   readonly ttl: CacheConfig['ttl'];
   /** Values for `keys` of one kind in ONE store round trip, in key order; `undefined` where absent or on failure. */
   getMany<V>(kind: string, keys: readonly string[]): Promise<Array<V | undefined>>;
-  /** Stores entries in ONE store round trip; the TTL (default: the template TTL) gets jitter per entry. */
+  /** Like getMany, also returning the tokens to pass to setMany for what is then loaded from the database. */
+  lookup<V>(kind: string, keys: readonly string[]): Promise<CacheLookup<V>>;
+  /**
+   * Stores entries in ONE store round trip; the TTL (default: the template TTL, capped at the longest
+   * configured TTL) gets jitter per entry.
+   */
   setMany<V>(kind: string, entries: readonly CacheEntry<V>[], ttlMs?: number): Promise<void>;
-  /** Removes entries; a removal that fails is remembered and replayed before the store is used again. */
+  /**
+   * Invalidates entries (in every process sharing the store); an invalidation that fails is remembered and
+   * replayed before the store is used again.
+   */
   delete(kind: string, keys: readonly string[]): Promise<void>;
   /**
    * The current generation token of a list-shaped kind (it belongs in the key of every entry of that kind),
@@ -74,6 +93,15 @@ export interface CreateCacheOptions {
 }
 
 const GENERATION_KIND = 'gen';
+const STAMP_KIND = 'stamp';
+/** The token of a key whose lookup failed: nothing loaded for it is stored. */
+const UNKNOWN_TOKEN = '\u0000unknown';
+
+/** What is stored per entry: the value and the invalidation stamp current when it was loaded. */
+interface Envelope<V> {
+  v: V;
+  s: string;
+}
 const KEY_COUNT_SAMPLE_MS = 5_000;
 const MAX_PENDING_INVALIDATIONS = 10_000;
 
@@ -174,7 +202,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     pendingDeletes.clear();
     pendingBumps.clear();
     try {
-      if (keys.length) await keyv.deleteMany(keys);
+      if (keys.length) await invalidate(keys);
       if (bumps.length) await keyv.setMany(bumps.map((k) => ({ key: genKey(k), value: newToken() })));
     } catch (err) {
       remember(keys, bumps);
@@ -205,6 +233,24 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
   }
 
   const newToken = () => randomBytes(6).toString('base64url');
+  // A shared store is written by other processes too: every invalidated key gets a fresh stamp, and an entry
+  // counts only while it carries the stamp that was current when its value was read from the database.
+  // (In process, `invalidationSeq` already keeps a load that raced a write from being stored.)
+  const shared = !memory;
+  const stampOf = (fullKey: string) => `${prefix}${STAMP_KIND}:${fullKey.slice(prefix.length)}`;
+  const longestTtlMs = Math.max(config.ttl.templateMs, config.ttl.usageMs, config.ttl.listMs);
+  // A stamp must outlive any entry written under the stamp before it (TTL with jitter, plus the load time).
+  const stampTtlMs = Math.ceil(2 * longestTtlMs * (1 + config.ttlJitter)) + 60_000;
+  async function invalidate(fullKeys: string[]): Promise<void> {
+    if (!shared) {
+      await keyv.deleteMany(fullKeys);
+      return;
+    }
+    await Promise.all([
+      keyv.deleteMany(fullKeys),
+      keyv.setMany(fullKeys.map((k) => ({ key: stampOf(k), value: newToken(), ttl: stampTtlMs }))),
+    ]);
+  }
   const genKey = (kind: string) => keyOf(GENERATION_KIND, kind);
   // In process the generations live outside the LRU, so eviction can never bring an old generation back.
   const localGenerations = new Map<string, string>();
@@ -218,35 +264,56 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     return Math.max(1, Math.round(ttlMs - spread + Math.random() * 2 * spread));
   };
 
+  async function lookup<V>(kind: string, keys: readonly string[]): Promise<CacheLookup<V>> {
+    if (keys.length === 0) return { values: [], tokens: [] };
+    const c = countersOf(kind);
+    const full = keys.map((k) => keyOf(kind, k));
+    try {
+      // Shared stores: each entry's invalidation stamp comes in the same multi-get.
+      const raw = await guarded(() => keyv.getMany<unknown>(shared ? [...full, ...full.map(stampOf)] : full));
+      let hits = 0;
+      const tokens: string[] = [];
+      const values = keys.map((_, i) => {
+        const token = shared ? ((raw[keys.length + i] as string | undefined) ?? '') : '';
+        tokens.push(token);
+        const e = raw[i] as Envelope<V> | undefined;
+        // An entry loaded before the latest invalidation of its key carries an older stamp: a miss.
+        if (e === undefined || e === null || typeof e !== 'object' || e.s !== token) return undefined;
+        hits += 1;
+        return e.v;
+      });
+      c.hits += hits;
+      c.misses += keys.length - hits;
+      return { values, tokens };
+    } catch (err) {
+      noteFailure(kind, err);
+      c.misses += keys.length;
+      return { values: keys.map(() => undefined), tokens: keys.map(() => UNKNOWN_TOKEN) };
+    }
+  }
+
   return {
     ttl: config.ttl,
 
+    lookup,
+
     async getMany<V>(kind: string, keys: readonly string[]): Promise<Array<V | undefined>> {
-      if (keys.length === 0) return [];
-      const c = countersOf(kind);
-      try {
-        const values = await guarded(() => keyv.getMany<V>(keys.map((k) => keyOf(kind, k))));
-        let hits = 0;
-        const out = keys.map((_, i) => {
-          const v = values[i] as V | undefined;
-          if (v !== undefined) hits += 1;
-          return v;
-        });
-        c.hits += hits;
-        c.misses += keys.length - hits;
-        return out;
-      } catch (err) {
-        noteFailure(kind, err);
-        c.misses += keys.length;
-        return keys.map(() => undefined);
-      }
+      return (await lookup<V>(kind, keys)).values;
     },
 
     async setMany<V>(kind: string, entries: readonly CacheEntry<V>[], ttlMs = config.ttl.templateMs): Promise<void> {
-      if (entries.length === 0) return;
+      const usable = entries.filter((e) => e.token !== UNKNOWN_TOKEN);
+      if (usable.length === 0) return;
+      const ttl = Math.min(ttlMs, longestTtlMs);
       try {
         await guarded(() =>
-          keyv.setMany(entries.map((e) => ({ key: keyOf(kind, e.key), value: e.value, ttl: jitter(ttlMs) }))),
+          keyv.setMany(
+            usable.map((e) => ({
+              key: keyOf(kind, e.key),
+              value: { v: e.value, s: e.token ?? '' } satisfies Envelope<V>,
+              ttl: jitter(ttl),
+            })),
+          ),
         );
       } catch (err) {
         noteFailure(kind, err);
@@ -258,9 +325,9 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
       invalidations.set(kind, (invalidations.get(kind) ?? 0) + 1);
       const full = keys.map((k) => keyOf(kind, k));
       try {
-        await guarded(() => keyv.deleteMany(full));
+        await guarded(() => invalidate(full));
       } catch (err) {
-        // The delete may or may not have landed; replaying it is harmless.
+        // The invalidation may or may not have landed; replaying it is harmless.
         remember(full, []);
         noteFailure(kind, err);
       }

@@ -27,7 +27,7 @@ export async function cachedBatch<V>(
     prefix = `g${gen}:`;
   }
   const fullKeys = keys.map((k) => prefix + k);
-  const cached = await cache.getMany<V>(kind, fullKeys);
+  const { values: cached, tokens } = await cache.lookup<V>(kind, fullKeys);
   const out: Array<V | undefined> = [...cached];
 
   const missing: number[] = [];
@@ -72,7 +72,7 @@ export async function cachedBatch<V>(
     toLoad.forEach((i, j) => {
       const v = loaded[j];
       out[i] = v;
-      if (v !== undefined) entries.push({ key: fullKeys[i] as string, value: v });
+      if (v !== undefined) entries.push({ key: fullKeys[i] as string, value: v, token: tokens[i] as string });
     });
     // A write that invalidated this kind while we read the database may have made these values stale.
     if (cache.invalidationSeq(kind) === seq) await cache.setMany(kind, entries, options.ttlMs);

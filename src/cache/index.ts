@@ -4,6 +4,7 @@ export {
   type Cache,
   type CacheCounters,
   type CacheEntry,
+  type CacheLookup,
   type CacheStats,
   type CreateCacheOptions,
 } from './cache.ts';
