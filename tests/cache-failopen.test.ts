@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
-import { redisServerSkipReason, startRedisServer, uniqueNamespace, type RedisServer } from './helpers/redis.ts';
+import { freePort, redisServerSkipReason, startRedisServer, uniqueNamespace, type RedisServer } from './helpers/redis.ts';
 
 if (redisServerSkipReason) console.warn(`Skipping the fail-open cache tests: ${redisServerSkipReason}`);
 
@@ -96,5 +96,27 @@ describe.skipIf(!!redisServerSkipReason)('fail open against a redis-server that 
     expect(hits).toBeGreaterThan(hitsBefore + ids.length);
     expect(app.deps.cache.stats().degraded).toBe(false);
     await app.assertCacheMatchesDatabase();
+  });
+});
+
+describe('Redis unreachable from the start', () => {
+  it('serves every request from PostgreSQL, counts the failures and closes cleanly', async () => {
+    const app = await createTestApp({
+      env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, CACHE_NAMESPACE: uniqueNamespace(), CACHE_RETRY_INTERVAL_MS: '100' },
+    });
+    try {
+      const created = await app.gql(`mutation { createTemplate(input: { name: "${uniqueNamespace('u')}", category: "data", content: "x" }) { id } }`);
+      expect(created.errors).toBeUndefined();
+      for (let i = 0; i < 5; i++) {
+        const res = await app.gql(`query($id: ID!) { template(id: $id) { id } categories { count } }`, { id: created.data.createTemplate.id });
+        expect(res.errors).toBeUndefined();
+        expect(res.data.template.id).toBe(created.data.createTemplate.id);
+      }
+      const stats = app.deps.cache.stats();
+      expect(stats).toMatchObject({ store: 'redis', hits: 0, degraded: true });
+      expect(stats.errors).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -29,7 +29,8 @@ export async function dropNamespace(url: string, namespace: string): Promise<voi
   }
 }
 
-async function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that nothing listens on right now. */
+export async function freePort(): Promise<number> {
   for (;;) {
     const port = 20_000 + Math.floor(Math.random() * 40_000);
     const ok = await new Promise<boolean>((resolve) => {
