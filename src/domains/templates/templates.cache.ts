@@ -8,11 +8,13 @@ import type { TemplateRow } from './templates.table.ts';
 
 /**
  * Removes what a committed template write changed: by-id, by-name (old and new names) and versions entries,
- * and moves every list-shaped kind that counts templates to a new generation.
+ * and moves the categories, plus any other list-shaped kind that embeds templates (`alsoBump`, e.g. popular
+ * templates), to a new generation.
  */
 export async function invalidateTemplates(
   cache: Cache,
   change: { before: readonly TemplateRow[]; after: readonly TemplateRow[] },
+  alsoBump: readonly string[] = [],
 ): Promise<void> {
   const rows = [...change.before, ...change.after];
   const ids = [...new Set(rows.map((r) => r.id))];
@@ -22,6 +24,7 @@ export async function invalidateTemplates(
     cache.delete(K.byName, names),
     cache.delete(K.versions, ids),
     cache.bumpGeneration(K.categories),
+    ...alsoBump.map((kind) => cache.bumpGeneration(kind)),
   ]);
 }
 
