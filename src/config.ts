@@ -40,7 +40,9 @@ const schema = z.object({
   CACHE_MAX_BYTES: int(64 * 1024 * 1024, 1024),
   /** Each cache call gives up after this long and the request is served from PostgreSQL. */
   CACHE_TIMEOUT_MS: int(50, 1),
-  /** After a failed or timed-out call, the store is bypassed for this long before it is tried again. */
+  /** After this many failed or timed-out calls in a row, the store is bypassed ... */
+  CACHE_BYPASS_AFTER_FAILURES: int(3, 1),
+  /** ... for this long, then tried again. */
   CACHE_RETRY_INTERVAL_MS: int(1_000, 1),
   /** Cache failures are logged at most once per this interval (with the number seen since the last log). */
   CACHE_ERROR_LOG_INTERVAL_MS: int(30_000, 1),
@@ -76,6 +78,7 @@ export interface CacheConfig {
   readonly maxEntries: number;
   readonly maxBytes: number;
   readonly timeoutMs: number;
+  readonly bypassAfterFailures: number;
   readonly retryIntervalMs: number;
   readonly errorLogIntervalMs: number;
   readonly ttl: { readonly templateMs: number; readonly usageMs: number; readonly listMs: number };
@@ -118,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxEntries: e.CACHE_MAX_ENTRIES,
       maxBytes: e.CACHE_MAX_BYTES,
       timeoutMs: e.CACHE_TIMEOUT_MS,
+      bypassAfterFailures: e.CACHE_BYPASS_AFTER_FAILURES,
       retryIntervalMs: e.CACHE_RETRY_INTERVAL_MS,
       errorLogIntervalMs: e.CACHE_ERROR_LOG_INTERVAL_MS,
       ttl: { templateMs: e.CACHE_TTL_TEMPLATE_MS, usageMs: e.CACHE_TTL_USAGE_MS, listMs: e.CACHE_TTL_LIST_MS },

@@ -16,7 +16,7 @@ export const CACHE_FORMAT_VERSION = 1;
 export interface CacheCounters {
   hits: number;
   misses: number;
-  /** Cache calls that failed, timed out, or were skipped while the store was marked unavailable. */
+  /** Cache calls that failed or timed out. */
   errors: number;
   /** hits / (hits + misses), 0 before the first lookup. */
   hitRatio: number;
@@ -27,8 +27,10 @@ export interface CacheStats extends CacheCounters {
   keyCount: number;
   /** Which store backs the cache. */
   store: 'memory' | 'redis';
-  /** True while the store is bypassed after a failure. */
+  /** True while the store is bypassed after failures. */
   degraded: boolean;
+  /** Cache calls not even tried because the store was being bypassed (their keys count as misses). */
+  bypassed: number;
   byKind: Record<string, CacheCounters>;
 }
 
@@ -133,7 +135,8 @@ function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /**
  * Creates the cache: Redis when `REDIS_URL` is set, otherwise an in-process LRU bounded by entries and
  * bytes. Every call fails open: it gives up after `config.timeoutMs`, is counted as an error, and the caller
- * goes to the database. After a failure the store is bypassed for `config.retryIntervalMs`, then tried again.
+ * goes to the database. After `config.bypassAfterFailures` failures in a row the store is bypassed for
+ * `config.retryIntervalMs`, then tried again.
  */
 export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logger: Logger, options: CreateCacheOptions = {}): Cache {
   const config: CacheConfig = appConfig.cache;
@@ -160,9 +163,12 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     return c;
   };
 
-  // Availability: after a failure the store is bypassed until `downUntil`; the next call probes it.
+  // Availability: after `bypassAfterFailures` failures in a row the store is bypassed until `downUntil`;
+  // the next call then probes it, and one more failure bypasses it again.
   let downUntil = 0;
   let degraded = false;
+  let failuresInARow = 0;
+  let bypassed = 0;
   let failuresSinceLog = 0;
   let lastFailureLogAt = 0;
   const pendingDeletes = new Set<string>();
@@ -171,8 +177,13 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
   let flushing: Promise<void> | undefined;
 
   function noteFailure(kind: string, err: unknown) {
+    if (err instanceof CacheUnavailable && err.message === 'bypassed') {
+      bypassed += 1;
+      return;
+    }
     countersOf(kind).errors += 1;
-    if (!(err instanceof CacheUnavailable && err.message === 'bypassed')) {
+    failuresInARow += 1;
+    if (failuresInARow >= config.bypassAfterFailures) {
       downUntil = Date.now() + config.retryIntervalMs;
       degraded = true;
     }
@@ -225,6 +236,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
       await flushing;
     }
     const result = await timeout(op(), config.timeoutMs);
+    failuresInARow = 0;
     if (degraded) {
       degraded = false;
       logger.info({ store: storeName }, 'cache store available again');
@@ -401,7 +413,15 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
         total.misses += c.misses;
         total.errors += c.errors;
       }
-      return { ...total, hitRatio: ratio(total.hits, total.misses), keyCount, store: storeName, degraded, byKind };
+      return {
+        ...total,
+        hitRatio: ratio(total.hits, total.misses),
+        keyCount,
+        store: storeName,
+        degraded,
+        bypassed,
+        byKind,
+      };
     },
 
     async close(): Promise<void> {
