@@ -51,7 +51,10 @@ export interface CacheLookup<V> {
   tokens: string[];
 }
 
-/** The shared Keyv cache: read-through under the loaders, invalidated by the code that writes. */
+/**
+ * The shared Keyv cache: read-through under the loaders, invalidated by the code that writes. A kind names a
+ * family of entries (`template`, `templateByName`, ...); `gen` and `stamp` are reserved.
+ */
 export interface Cache {
   /** The TTLs configured per family of entries, for callers choosing one. */
   readonly ttl: CacheConfig['ttl'];
@@ -94,18 +97,19 @@ export interface CreateCacheOptions {
   store?: KeyvStoreAdapter;
 }
 
+/** Kinds the cache uses for its own keys; no caller may use them. */
 const GENERATION_KIND = 'gen';
 const STAMP_KIND = 'stamp';
 /** The token of a key whose lookup failed: nothing loaded for it is stored. */
 const UNKNOWN_TOKEN = '\u0000unknown';
+const KEY_COUNT_SAMPLE_MS = 5_000;
+const MAX_PENDING_INVALIDATIONS = 10_000;
 
 /** What is stored per entry: the value and the invalidation stamp current when it was loaded. */
 interface Envelope<V> {
   v: V;
   s: string;
 }
-const KEY_COUNT_SAMPLE_MS = 5_000;
-const MAX_PENDING_INVALIDATIONS = 10_000;
 
 class CacheUnavailable extends Error {}
 
@@ -154,7 +158,11 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
   keyv.namespace = undefined;
 
   const prefix = `${config.namespace}:v${CACHE_FORMAT_VERSION}:`;
-  const keyOf = (kind: string, key: string) => `${prefix}${kind}:${key}`;
+  const internalKey = (kind: string, key: string) => `${prefix}${kind}:${key}`;
+  const keyOf = (kind: string, key: string) => {
+    if (kind === GENERATION_KIND || kind === STAMP_KIND) throw new TypeError(`cache kind "${kind}" is reserved`);
+    return internalKey(kind, key);
+  };
 
   const counters = new Map<string, { hits: number; misses: number; errors: number }>();
   const countersOf = (kind: string) => {
@@ -263,7 +271,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
       keyv.setMany(fullKeys.map((k) => ({ key: stampOf(k), value: newToken(), ttl: stampTtlMs }))),
     ]);
   }
-  const genKey = (kind: string) => keyOf(GENERATION_KIND, kind);
+  const genKey = (kind: string) => internalKey(GENERATION_KIND, kind);
   // In process the generations live outside the LRU, so eviction can never bring an old generation back.
   const localGenerations = new Map<string, string>();
   const invalidations = new Map<string, number>();
