@@ -1,11 +1,11 @@
 import { GraphQLError } from 'graphql';
 import type { Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
-import { insertUsageEvents, type NewUsageEvent } from '../usage/usage.repository.ts';
-import { usageEventProblems } from '../usage/usage.service.ts';
+import type { NewUsageEvent } from '../usage/usage.repository.ts';
+import { recordUsageEvents, usageEventProblems } from '../usage/usage.service.ts';
 import { badInput, notFound } from '../../errors.ts';
 import { pageSize } from '../../lib/cursor.ts';
-import { countTemplates, countActiveTemplatesByCategory } from './templates.repository.ts';
+import { countTemplates } from './templates.repository.ts';
 import * as service from './templates.service.ts';
 import type { TemplateVariable } from './templates.table.ts';
 
@@ -77,7 +77,7 @@ async function renderMany(ctx: Context, requests: readonly RenderArgs[]): Promis
       throw err;
     }
   });
-  await insertUsageEvents(ctx.deps.db, events);
+  await recordUsageEvents(ctx.deps.db, ctx.deps.cache, events);
   return items;
 }
 
@@ -103,7 +103,7 @@ export const templateResolvers: Resolvers = {
       for (const r of page.rows) ctx.loaders.templateById.prime(r.id, r);
       return { ...page, filter };
     },
-    categories: (_, __, ctx) => countActiveTemplatesByCategory(ctx.deps.db),
+    categories: (_, __, ctx) => ctx.loaders.categories.load('all'),
   },
   Mutation: {
     createTemplate: (_, { input }, ctx) => service.createTemplate(ctx.templates, input),

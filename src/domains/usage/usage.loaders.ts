@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
+import { cachedBatch, type Cache } from '../../cache/index.ts';
 import type { Database } from '../../db/database.ts';
 import { isUuid } from '../../lib/uuid.ts';
 import { findModelUsageByTemplateIds, findModelUsageSince, type ModelUsageRow } from './usage.repository.ts';
@@ -21,12 +22,31 @@ function groupByTemplate(rows: readonly ModelUsageRow[]): Map<string, ModelUsage
   return out;
 }
 
-/** Per-request usage loaders. */
-export function createUsageLoaders(db: Kysely<Database>): UsageLoaders {
+/** Cache kinds of the usage domain. */
+export const USAGE_CACHE_KINDS = {
+  /** All-time per-model rows of one template; deleted by each usage write, short TTL. */
+  usage: 'usage',
+  /** Popular-template lists: generation-keyed, short TTL, bumped by template writes. */
+  popular: 'popularTemplates',
+} as const;
+
+/** Per-request usage loaders; all-time usage reads through the shared cache. */
+export function createUsageLoaders(db: Kysely<Database>, cache: Cache): UsageLoaders {
   return {
     usageByTemplateId: new DataLoader(async (ids) => {
-      const grouped = groupByTemplate(await findModelUsageByTemplateIds(db, ids.filter(isUuid)));
-      return ids.map((id) => grouped.get(id.toLowerCase()) ?? []);
+      const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+      const lists = await cachedBatch<ModelUsageRow[]>(
+        cache,
+        USAGE_CACHE_KINDS.usage,
+        valid,
+        async (missing) => {
+          const grouped = groupByTemplate(await findModelUsageByTemplateIds(db, missing));
+          return missing.map((id) => grouped.get(id) ?? []);
+        },
+        { ttlMs: cache.ttl.usageMs },
+      );
+      const byId = new Map(valid.map((id, i) => [id, lists[i] ?? []]));
+      return ids.map((id) => byId.get(id.toLowerCase()) ?? []);
     }),
     usageSinceByTemplateId: new DataLoader(
       async (keys) => {

@@ -111,6 +111,17 @@ export async function findModelUsageSince(db: Db, ids: readonly string[], since:
   return rows;
 }
 
+/** Ids of the most used active templates, topped up with the most recently updated ones (for cache warming). */
+export async function findMostUsedTemplateIds(db: Db, limit: number): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    (SELECT t.id FROM template_usage_totals u JOIN prompt_templates t ON t.id = u.template_id
+     WHERE t.is_active ORDER BY u.count DESC, t.id LIMIT ${limit})
+    UNION ALL
+    (SELECT id FROM prompt_templates WHERE is_active ORDER BY updated_at DESC, id DESC LIMIT ${limit})
+  `.execute(db);
+  return [...new Set(rows.map((r) => r.id))].slice(0, limit);
+}
+
 /** The most used active templates with their number of uses, all time or since a moment. */
 export async function findPopularTemplates(
   db: Db,

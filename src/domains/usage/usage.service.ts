@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { Cache } from '../../cache/index.ts';
 import type { Database } from '../../db/database.ts';
 import { badInput } from '../../errors.ts';
 import { insertUsageEvents, type ModelUsageRow, type NewUsageEvent } from './usage.repository.ts';
+import { USAGE_CACHE_KINDS } from './usage.loaders.ts';
 import type { UsageEventRow } from './usage.table.ts';
 
 export const MAX_MODEL_NAME_LENGTH = 100;
@@ -69,11 +71,21 @@ export function usageEventProblems(e: { aiModel?: string | null; responseTimeMs?
   return problems;
 }
 
-/** Validates and records usage events (with their rollups) in one statement. */
-export async function recordUsageEvents(db: Kysely<Database>, events: readonly NewUsageEvent[]): Promise<UsageEventRow[]> {
+/**
+ * Validates and records usage events (with their rollups) in one statement, then drops the cached usage of
+ * the templates it touched. Popular-template lists are left to their short TTL: bumping them on every event
+ * would make them uncacheable under load.
+ */
+export async function recordUsageEvents(
+  db: Kysely<Database>,
+  cache: Cache,
+  events: readonly NewUsageEvent[],
+): Promise<UsageEventRow[]> {
   for (const e of events) {
     const problems = usageEventProblems(e);
     if (problems.length) throw badInput(`Invalid usage event: ${problems.join('; ')}`, { problems });
   }
-  return insertUsageEvents(db, events);
+  const rows = await insertUsageEvents(db, events);
+  if (rows.length) await cache.delete(USAGE_CACHE_KINDS.usage, [...new Set(rows.map((r) => r.template_id))]);
+  return rows;
 }
