@@ -19,6 +19,8 @@ const config: CodegenConfig = {
           PromptTemplate: '../domains/templates/templates.table.ts#TemplateRow',
           TemplateVersion: '../domains/templates/templates.table.ts#TemplateVersionRow',
           TemplateConnection: '../domains/templates/templates.service.ts#TemplateConnectionSource',
+          PerformanceStats: '../domains/performance/performance.types.ts#PerformanceStatsSource',
+          DatabasePerformance: '../domains/performance/performance.types.ts#DatabasePerformanceSource',
         },
       },
     },

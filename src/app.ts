@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import type { AppDeps } from './context.ts';
@@ -7,6 +7,7 @@ import { startEmbeddedPostgres, type EmbeddedPg } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { seedBuiltinTemplates } from './domains/templates/templates.seed.ts';
 import type { Logger } from './logger.ts';
+import { createObservability } from './observability/observability.ts';
 import { createServer } from './server.ts';
 
 export interface RunningApp {
@@ -45,9 +46,22 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     await database.embedded?.stop();
     throw err;
   }
-  const deps: AppDeps = { config, dbHandle, db: dbHandle.db, logger };
+  const base: AppDeps = { config, dbHandle, db: dbHandle.db, logger };
+  const deps: AppDeps = { ...base, observability: createObservability(base) };
   const yoga = createServer(deps);
   const http = createHttpServer(yoga);
+  // While shutting down, in-flight requests are answered and then their connections closed: a kept-alive
+  // socket would otherwise carry the client's next request into a server that is going away.
+  let shuttingDown = false;
+  const unanswered = new Set<ServerResponse>();
+  http.prependListener('request', (_req, res) => {
+    if (shuttingDown) {
+      res.setHeader('connection', 'close');
+      return;
+    }
+    unanswered.add(res);
+    res.once('close', () => unanswered.delete(res));
+  });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -59,13 +73,16 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     url: `http://${host}:${port}`,
     http,
     deps,
-    close(graceMs = 10_000) {
+    close(graceMs = config.ops.shutdownGraceMs) {
       closing ??= (async () => {
+        shuttingDown = true;
+        for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
         const drained = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeIdleConnections();
         const timer = setTimeout(() => http.closeAllConnections(), graceMs);
         await drained;
         clearTimeout(timer);
+        deps.observability?.close();
         await dbHandle.close();
         await database.embedded?.stop();
       })();

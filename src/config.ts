@@ -33,6 +33,24 @@ const schema = z.object({
   PAGE_SIZE_DEFAULT: int(20, 1),
   PAGE_SIZE_MAX: int(100, 1),
   SEED_TEMPLATES: bool(true),
+  /** Statements slower than this are logged and listed by performanceStats.database.slowQueries. */
+  SLOW_QUERY_MS: int(200),
+  /** Requests slower than this are logged and counted as slow. */
+  SLOW_REQUEST_MS: int(1_000),
+  /** Distinct normalised statements whose timings the service keeps (the oldest-seen beyond this are dropped). */
+  STATEMENT_STATS_MAX: int(500, 1),
+  /** How many of the latest requests performanceStats' latency percentiles and statements per request cover. */
+  LATENCY_SAMPLE_SIZE: int(1_000, 1),
+  /** Most slow queries performanceStats returns. */
+  SLOW_QUERIES_LIMIT_MAX: int(100, 1),
+  /** How long /ready waits for PostgreSQL and the cache before answering 503. */
+  READY_TIMEOUT_MS: int(1_000, 1),
+  /** Responses of at least this many bytes are compressed when the client accepts gzip or brotli. */
+  COMPRESSION_MIN_BYTES: int(1_024),
+  /** On SIGTERM/SIGINT, how long in-flight requests may take before their connections are closed. */
+  SHUTDOWN_GRACE_MS: int(10_000),
+  /** Path of the Prometheus metrics endpoint. */
+  METRICS_PATH: z.string().regex(/^\/[a-z0-9/_-]*$/).default('/metrics'),
 });
 
 export interface Config {
@@ -50,6 +68,17 @@ export interface Config {
   };
   readonly pagination: { readonly defaultSize: number; readonly maxSize: number };
   readonly seedTemplates: boolean;
+  readonly ops: {
+    readonly slowQueryMs: number;
+    readonly slowRequestMs: number;
+    readonly statementStatsMax: number;
+    readonly slowQueriesLimitMax: number;
+    readonly latencySampleSize: number;
+    readonly readyTimeoutMs: number;
+    readonly compressionMinBytes: number;
+    readonly shutdownGraceMs: number;
+    readonly metricsPath: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -82,6 +111,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     templates: { categories: e.TEMPLATE_CATEGORIES, maxContentBytes: e.TEMPLATE_MAX_CONTENT_BYTES },
     pagination: { defaultSize: e.PAGE_SIZE_DEFAULT, maxSize: e.PAGE_SIZE_MAX },
     seedTemplates: e.SEED_TEMPLATES,
+    ops: {
+      slowQueryMs: e.SLOW_QUERY_MS,
+      slowRequestMs: e.SLOW_REQUEST_MS,
+      statementStatsMax: e.STATEMENT_STATS_MAX,
+      slowQueriesLimitMax: e.SLOW_QUERIES_LIMIT_MAX,
+      latencySampleSize: e.LATENCY_SAMPLE_SIZE,
+      readyTimeoutMs: e.READY_TIMEOUT_MS,
+      compressionMinBytes: e.COMPRESSION_MIN_BYTES,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      metricsPath: e.METRICS_PATH,
+    },
   });
 }
 

@@ -6,6 +6,8 @@ import type { DbHandle } from './db/create-db.ts';
 import { createTemplateLoaders, type TemplateLoaders } from './domains/templates/templates.loaders.ts';
 import type { TemplateServiceDeps } from './domains/templates/templates.service.ts';
 import type { Logger } from './logger.ts';
+import type { CacheStatsSource } from './observability/cache-stats.ts';
+import type { Observability } from './observability/observability.ts';
 
 /** What the server is built from: created once at start, shared by every request. */
 export interface AppDeps {
@@ -13,6 +15,10 @@ export interface AppDeps {
   dbHandle: DbHandle;
   db: Kysely<Database>;
   logger: Logger;
+  /** The shared cache, when there is one: its stats feed /metrics and performanceStats, its ping /ready. */
+  cache?: CacheStatsSource | undefined;
+  /** Metrics and performance figures; createServer makes one when absent. */
+  observability?: Observability | undefined;
 }
 
 export type Loaders = TemplateLoaders;

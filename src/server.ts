@@ -1,11 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { createSchema, createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import type { Resolvers } from './__generated__/resolvers-types.ts';
 import { createRequestContext, type AppDeps, type Context } from './context.ts';
+import { performanceResolvers } from './domains/performance/performance.resolvers.ts';
 import { templateResolvers } from './domains/templates/templates.resolvers.ts';
+import { useServiceMetrics } from './observability/metrics.ts';
+import { createObservability } from './observability/observability.ts';
+import { useCompression } from './plugins/use-compression.ts';
+import { useReadiness } from './plugins/use-readiness.ts';
+import { useRequestLogging } from './plugins/use-request-logging.ts';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../schema.graphql', import.meta.url));
 
@@ -41,20 +48,37 @@ export function mergeResolvers(...maps: Resolvers[]): Resolvers {
 type RequestContext = Omit<Context, keyof YogaInitialContext>;
 export type Server = YogaServerInstance<Record<string, unknown>, RequestContext>;
 
-/** Builds the GraphQL server over already-created dependencies; performs no I/O beyond reading the schema. */
-export function createServer(deps: AppDeps): Server {
+/**
+ * Builds the GraphQL server over already-created dependencies; performs no I/O beyond reading the schema.
+ * Also serves /health, /ready and /metrics, and GraphiQL with its assets inlined (works offline).
+ */
+export function createServer(baseDeps: AppDeps): Server {
+  const deps: AppDeps = { ...baseDeps, observability: baseDeps.observability ?? createObservability(baseDeps) };
+  const observability = deps.observability!;
+  const ops = deps.config.ops;
+  const graphqlEndpoint = '/graphql';
   const typeDefs = readFileSync(SCHEMA_PATH, 'utf8');
   const resolvers = mergeResolvers(
     { DateTime: DateTimeResolver, JSON: JSONResolver } as Resolvers,
     templateResolvers,
+    performanceResolvers,
   );
   return createYoga<Record<string, unknown>, RequestContext>({
     schema: createSchema<Context>({ typeDefs, resolvers: resolvers as never }) as never,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint,
+    healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: { title: 'Prompt templates', defaultQuery: GRAPHIQL_EXAMPLE },
+    renderGraphiQL,
     logging: false,
     context: () => createRequestContext(deps),
-    plugins: [useDeferStream()],
+    plugins: [
+      // Order matters for onResponse: the request id header is set before compression copies the headers.
+      useRequestLogging({ logger: deps.logger, stats: observability.requests, graphqlEndpoint }),
+      useReadiness({ path: '/ready', check: () => observability.readiness() }),
+      useServiceMetrics(observability.metrics, ops.metricsPath),
+      useDeferStream(),
+      useCompression({ minBytes: ops.compressionMinBytes }),
+    ],
   });
 }

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { TemplateRow, TemplateVersionRow } from '../domains/templates/templates.table.ts';
 import type { TemplateConnectionSource } from '../domains/templates/templates.service.ts';
+import type { PerformanceStatsSource, DatabasePerformanceSource } from '../domains/performance/performance.types.ts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -19,6 +20,39 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+export type ApplicationPerformance = {
+  __typename?: 'ApplicationPerformance';
+  /** Share of the last five minutes' GraphQL requests that returned an error (0 to 1). */
+  errorRate: Scalars['Float']['output'];
+  /** Latency of the latest LATENCY_SAMPLE_SIZE GraphQL requests. */
+  latencyMs: LatencyPercentiles;
+  /** GraphQL requests since start. */
+  requests: Scalars['Int']['output'];
+  requestsPerSecond: RequestRates;
+  /** Requests slower than SLOW_REQUEST_MS since start. */
+  slowRequests: Scalars['Int']['output'];
+  uptimeSeconds: Scalars['Float']['output'];
+};
+
+export type CacheKindPerformance = {
+  __typename?: 'CacheKindPerformance';
+  errors: Scalars['Int']['output'];
+  hitRatio: Scalars['Float']['output'];
+  hits: Scalars['Int']['output'];
+  kind: Scalars['String']['output'];
+  misses: Scalars['Int']['output'];
+};
+
+export type CachePerformance = {
+  __typename?: 'CachePerformance';
+  byKind: Array<CacheKindPerformance>;
+  errors: Scalars['Int']['output'];
+  hitRatio: Scalars['Float']['output'];
+  hits: Scalars['Int']['output'];
+  keyCount: Scalars['Int']['output'];
+  misses: Scalars['Int']['output'];
+};
+
 export type CategoryCount = {
   __typename?: 'CategoryCount';
   category: Scalars['String']['output'];
@@ -32,6 +66,29 @@ export type CreateTemplateInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
   variables?: InputMaybe<Array<TemplateVariableInput>>;
+};
+
+export type DatabasePerformance = {
+  __typename?: 'DatabasePerformance';
+  pool: PoolStats;
+  /** Statements whose mean (pg_stat_statements) or slowest run (service timings) reached SLOW_QUERY_MS, slowest mean first. */
+  slowQueries: Array<SlowQuery>;
+  /** Where slowQueries come from: PostgreSQL's pg_stat_statements when installed, else the service's own timings. */
+  slowQueriesSource: SlowQueriesSource;
+  /** SQL statements per GraphQL request over the latest LATENCY_SAMPLE_SIZE requests. */
+  statementsPerRequest: StatementsPerRequest;
+};
+
+
+export type DatabasePerformanceSlowQueriesArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type LatencyPercentiles = {
+  __typename?: 'LatencyPercentiles';
+  p50: Scalars['Float']['output'];
+  p95: Scalars['Float']['output'];
+  p99: Scalars['Float']['output'];
 };
 
 export type Mutation = {
@@ -87,6 +144,23 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type PerformanceStats = {
+  __typename?: 'PerformanceStats';
+  application: ApplicationPerformance;
+  cache: CachePerformance;
+  database: DatabasePerformance;
+  generatedAt: Scalars['DateTime']['output'];
+  system: SystemPerformance;
+};
+
+export type PoolStats = {
+  __typename?: 'PoolStats';
+  idle: Scalars['Int']['output'];
+  max: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+  waiting: Scalars['Int']['output'];
+};
+
 export type PromptTemplate = {
   __typename?: 'PromptTemplate';
   category: Scalars['String']['output'];
@@ -108,6 +182,8 @@ export type Query = {
   __typename?: 'Query';
   /** Each category with its number of active templates. */
   categories: Array<CategoryCount>;
+  /** The service's performance dashboard: database, cache, application and system figures. */
+  performanceStats: PerformanceStats;
   /** A template by id; null when absent. */
   template?: Maybe<PromptTemplate>;
   /** A template by its unique name; null when absent. */
@@ -148,6 +224,49 @@ export type RenderResult = {
   /** Variables supplied by the caller and used. */
   usedVariables: Array<Scalars['String']['output']>;
   version: Scalars['Int']['output'];
+};
+
+export type RequestRates = {
+  __typename?: 'RequestRates';
+  fifteenMinutes: Scalars['Float']['output'];
+  fiveMinutes: Scalars['Float']['output'];
+  oneMinute: Scalars['Float']['output'];
+};
+
+export type SlowQueriesSource =
+  | 'PG_STAT_STATEMENTS'
+  | 'SERVICE';
+
+export type SlowQuery = {
+  __typename?: 'SlowQuery';
+  count: Scalars['Int']['output'];
+  maxMs: Scalars['Float']['output'];
+  meanMs: Scalars['Float']['output'];
+  /** The function that issued it (service timings only). */
+  repositoryFunction?: Maybe<Scalars['String']['output']>;
+  /** The normalised statement: no values, placeholders only. */
+  statement: Scalars['String']['output'];
+  totalMs: Scalars['Float']['output'];
+};
+
+export type StatementsPerRequest = {
+  __typename?: 'StatementsPerRequest';
+  max: Scalars['Int']['output'];
+  mean: Scalars['Float']['output'];
+  /** How many requests the figures cover. */
+  requests: Scalars['Int']['output'];
+};
+
+export type SystemPerformance = {
+  __typename?: 'SystemPerformance';
+  /** Process CPU time over wall time since the previous reading, in percent of one core. */
+  cpuPercent: Scalars['Float']['output'];
+  /** Free space on the data directory's file system; null when unknown. */
+  diskFreePercent?: Maybe<Scalars['Float']['output']>;
+  heapUsedMb: Scalars['Float']['output'];
+  /** 1, 5 and 15 minute load averages. */
+  loadAverage: Array<Scalars['Float']['output']>;
+  rssMb: Scalars['Float']['output'];
 };
 
 export type TemplateConnection = {
@@ -291,20 +410,33 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ApplicationPerformance: ResolverTypeWrapper<ApplicationPerformance>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CacheKindPerformance: ResolverTypeWrapper<CacheKindPerformance>;
+  CachePerformance: ResolverTypeWrapper<CachePerformance>;
   CategoryCount: ResolverTypeWrapper<CategoryCount>;
   CreateTemplateInput: CreateTemplateInput;
+  DatabasePerformance: ResolverTypeWrapper<DatabasePerformanceSource>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  LatencyPercentiles: ResolverTypeWrapper<LatencyPercentiles>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PerformanceStats: ResolverTypeWrapper<PerformanceStatsSource>;
+  PoolStats: ResolverTypeWrapper<PoolStats>;
   PromptTemplate: ResolverTypeWrapper<TemplateRow>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RenderResult: ResolverTypeWrapper<RenderResult>;
+  RequestRates: ResolverTypeWrapper<RequestRates>;
+  SlowQueriesSource: SlowQueriesSource;
+  SlowQuery: ResolverTypeWrapper<SlowQuery>;
+  StatementsPerRequest: ResolverTypeWrapper<StatementsPerRequest>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  SystemPerformance: ResolverTypeWrapper<SystemPerformance>;
   TemplateConnection: ResolverTypeWrapper<TemplateConnectionSource>;
   TemplateEdge: ResolverTypeWrapper<Omit<TemplateEdge, 'node'> & { node: ResolversTypes['PromptTemplate'] }>;
   TemplateFilter: TemplateFilter;
@@ -318,19 +450,31 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  ApplicationPerformance: ApplicationPerformance;
   Boolean: Scalars['Boolean']['output'];
+  CacheKindPerformance: CacheKindPerformance;
+  CachePerformance: CachePerformance;
   CategoryCount: CategoryCount;
   CreateTemplateInput: CreateTemplateInput;
+  DatabasePerformance: DatabasePerformanceSource;
   DateTime: Scalars['DateTime']['output'];
+  Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
+  LatencyPercentiles: LatencyPercentiles;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  PerformanceStats: PerformanceStatsSource;
+  PoolStats: PoolStats;
   PromptTemplate: TemplateRow;
   Query: Record<PropertyKey, never>;
   RenderResult: RenderResult;
+  RequestRates: RequestRates;
+  SlowQuery: SlowQuery;
+  StatementsPerRequest: StatementsPerRequest;
   String: Scalars['String']['output'];
+  SystemPerformance: SystemPerformance;
   TemplateConnection: TemplateConnectionSource;
   TemplateEdge: Omit<TemplateEdge, 'node'> & { node: ResolversParentTypes['PromptTemplate'] };
   TemplateFilter: TemplateFilter;
@@ -341,9 +485,42 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateTemplateInput: UpdateTemplateInput;
 }>;
 
+export type ApplicationPerformanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApplicationPerformance'] = ResolversParentTypes['ApplicationPerformance']> = ResolversObject<{
+  errorRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  latencyMs?: Resolver<ResolversTypes['LatencyPercentiles'], ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requestsPerSecond?: Resolver<ResolversTypes['RequestRates'], ParentType, ContextType>;
+  slowRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  uptimeSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type CacheKindPerformanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CacheKindPerformance'] = ResolversParentTypes['CacheKindPerformance']> = ResolversObject<{
+  errors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hitRatio?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  hits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  misses?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CachePerformanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CachePerformance'] = ResolversParentTypes['CachePerformance']> = ResolversObject<{
+  byKind?: Resolver<Array<ResolversTypes['CacheKindPerformance']>, ParentType, ContextType>;
+  errors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hitRatio?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  hits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  keyCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  misses?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type CategoryCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CategoryCount'] = ResolversParentTypes['CategoryCount']> = ResolversObject<{
   category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type DatabasePerformanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatabasePerformance'] = ResolversParentTypes['DatabasePerformance']> = ResolversObject<{
+  pool?: Resolver<ResolversTypes['PoolStats'], ParentType, ContextType>;
+  slowQueries?: Resolver<Array<ResolversTypes['SlowQuery']>, ParentType, ContextType, RequireFields<DatabasePerformanceSlowQueriesArgs, 'limit'>>;
+  slowQueriesSource?: Resolver<ResolversTypes['SlowQueriesSource'], ParentType, ContextType>;
+  statementsPerRequest?: Resolver<ResolversTypes['StatementsPerRequest'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -353,6 +530,12 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
+
+export type LatencyPercentilesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LatencyPercentiles'] = ResolversParentTypes['LatencyPercentiles']> = ResolversObject<{
+  p50?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  p95?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  p99?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   createTemplate?: Resolver<ResolversTypes['PromptTemplate'], ParentType, ContextType, RequireFields<MutationCreateTemplateArgs, 'input'>>;
@@ -365,6 +548,21 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type PerformanceStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PerformanceStats'] = ResolversParentTypes['PerformanceStats']> = ResolversObject<{
+  application?: Resolver<ResolversTypes['ApplicationPerformance'], ParentType, ContextType>;
+  cache?: Resolver<ResolversTypes['CachePerformance'], ParentType, ContextType>;
+  database?: Resolver<ResolversTypes['DatabasePerformance'], ParentType, ContextType>;
+  generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['SystemPerformance'], ParentType, ContextType>;
+}>;
+
+export type PoolStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PoolStats'] = ResolversParentTypes['PoolStats']> = ResolversObject<{
+  idle?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  max?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  waiting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type PromptTemplateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PromptTemplate'] = ResolversParentTypes['PromptTemplate']> = ResolversObject<{
@@ -384,6 +582,7 @@ export type PromptTemplateResolvers<ContextType = Context, ParentType extends Re
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   categories?: Resolver<Array<ResolversTypes['CategoryCount']>, ParentType, ContextType>;
+  performanceStats?: Resolver<ResolversTypes['PerformanceStats'], ParentType, ContextType>;
   template?: Resolver<Maybe<ResolversTypes['PromptTemplate']>, ParentType, ContextType, RequireFields<QueryTemplateArgs, 'id'>>;
   templateByName?: Resolver<Maybe<ResolversTypes['PromptTemplate']>, ParentType, ContextType, RequireFields<QueryTemplateByNameArgs, 'name'>>;
   templates?: Resolver<ResolversTypes['TemplateConnection'], ParentType, ContextType, Partial<QueryTemplatesArgs>>;
@@ -398,6 +597,35 @@ export type RenderResultResolvers<ContextType = Context, ParentType extends Reso
   unknownVariables?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   usedVariables?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type RequestRatesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RequestRates'] = ResolversParentTypes['RequestRates']> = ResolversObject<{
+  fifteenMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  fiveMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  oneMinute?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type SlowQueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SlowQuery'] = ResolversParentTypes['SlowQuery']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  meanMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  repositoryFunction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statement?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totalMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type StatementsPerRequestResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatementsPerRequest'] = ResolversParentTypes['StatementsPerRequest']> = ResolversObject<{
+  max?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  mean?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SystemPerformanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SystemPerformance'] = ResolversParentTypes['SystemPerformance']> = ResolversObject<{
+  cpuPercent?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  diskFreePercent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  heapUsedMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  loadAverage?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
+  rssMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
 export type TemplateConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TemplateConnection'] = ResolversParentTypes['TemplateConnection']> = ResolversObject<{
@@ -427,14 +655,25 @@ export type TemplateVersionResolvers<ContextType = Context, ParentType extends R
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  ApplicationPerformance?: ApplicationPerformanceResolvers<ContextType>;
+  CacheKindPerformance?: CacheKindPerformanceResolvers<ContextType>;
+  CachePerformance?: CachePerformanceResolvers<ContextType>;
   CategoryCount?: CategoryCountResolvers<ContextType>;
+  DatabasePerformance?: DatabasePerformanceResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
+  LatencyPercentiles?: LatencyPercentilesResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PerformanceStats?: PerformanceStatsResolvers<ContextType>;
+  PoolStats?: PoolStatsResolvers<ContextType>;
   PromptTemplate?: PromptTemplateResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RenderResult?: RenderResultResolvers<ContextType>;
+  RequestRates?: RequestRatesResolvers<ContextType>;
+  SlowQuery?: SlowQueryResolvers<ContextType>;
+  StatementsPerRequest?: StatementsPerRequestResolvers<ContextType>;
+  SystemPerformance?: SystemPerformanceResolvers<ContextType>;
   TemplateConnection?: TemplateConnectionResolvers<ContextType>;
   TemplateEdge?: TemplateEdgeResolvers<ContextType>;
   TemplateVariable?: TemplateVariableResolvers<ContextType>;
