@@ -34,14 +34,31 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onLate?: (value: T) => 
 
 /**
  * Takes a pooled connection and runs `SELECT 1`, all within `timeoutMs`. A connection that does not answer
- * is destroyed rather than returned, so a hung server cannot leave the pool full of stuck clients.
+ * is destroyed rather than returned, so a hung server cannot leave the pool full of stuck clients. A pooled
+ * connection that turns out to be dead (the server restarted) is discarded and the check tried once more on
+ * a fresh one, within the same deadline.
  */
 export async function pingPostgres(pool: pg.Pool, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const client = await withTimeout(pool.connect(), timeoutMs, (late) => late.release(true));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pingOnce(pool, deadline);
+      return;
+    } catch (err) {
+      if (attempt >= 2 || err instanceof TimeoutError || Date.now() >= deadline) throw err;
+    }
+  }
+}
+
+async function pingOnce(pool: pg.Pool, deadline: number): Promise<void> {
+  const client = await withTimeout(pool.connect(), Math.max(1, deadline - Date.now()), (late) => late.release(true));
+  // A checked-out client has no pool listener: a connection dropped mid-check must not become an uncaught error.
+  const ignore = () => {};
+  client.on('error', ignore);
   try {
     const left = Math.max(1, deadline - Date.now());
     await withTimeout(client.query({ text: 'SELECT 1', query_timeout: left } as pg.QueryConfig), left);
+    client.off('error', ignore);
     client.release();
   } catch (err) {
     client.release(true);

@@ -2,7 +2,7 @@ import type { Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 import { badInput } from '../../errors.ts';
 import type { Observability } from '../../observability/observability.ts';
-import { findPgStatStatementsInstalled, findSlowStatementsFromPgStat } from './performance.repository.ts';
+import { findPgStatStatementsReadable, findSlowStatementsFromPgStat } from './performance.repository.ts';
 
 function observability(ctx: Context): Observability {
   const obs = ctx.deps.observability;
@@ -16,7 +16,10 @@ export const performanceResolvers: Resolvers = {
     performanceStats: () => ({ generatedAt: new Date() }),
   },
   PerformanceStats: {
-    database: () => ({}),
+    database: (_, __, ctx) => {
+      let usable: Promise<boolean> | undefined;
+      return { pgStatStatementsUsable: () => (usable ??= findPgStatStatementsReadable(ctx.deps.db)) };
+    },
     cache: (_, __, ctx) => {
       const s = observability(ctx).cacheStats();
       return {
@@ -46,14 +49,13 @@ export const performanceResolvers: Resolvers = {
       const pool = ctx.deps.dbHandle.pool;
       return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 0 };
     },
-    slowQueriesSource: async (_, __, ctx) =>
-      (await findPgStatStatementsInstalled(ctx.deps.db)) ? 'PG_STAT_STATEMENTS' : 'SERVICE',
-    slowQueries: async (_, { limit }, ctx) => {
+    slowQueriesSource: async (src) => ((await src.pgStatStatementsUsable()) ? 'PG_STAT_STATEMENTS' : 'SERVICE'),
+    slowQueries: async (src, { limit }, ctx) => {
       const max = ctx.deps.config.ops.slowQueriesLimitMax;
       const n = limit ?? 10;
       if (n < 1 || n > max) throw badInput(`limit must be between 1 and ${max}`, { limit: n });
       const minMs = ctx.deps.config.ops.slowQueryMs;
-      if (await findPgStatStatementsInstalled(ctx.deps.db)) {
+      if (await src.pgStatStatementsUsable()) {
         const rows = await findSlowStatementsFromPgStat(ctx.deps.db, { minMeanMs: minMs, limit: n });
         return rows.map((r) => ({
           statement: r.statement,

@@ -3,5 +3,8 @@ export interface PerformanceStatsSource {
   generatedAt: Date;
 }
 
-/** Parent of DatabasePerformance's fields (all computed on demand). */
-export type DatabasePerformanceSource = Record<string, never>;
+/** Parent of DatabasePerformance's fields, computed on demand. */
+export interface DatabasePerformanceSource {
+  /** Whether pg_stat_statements is installed and readable; asked once per request however many fields need it. */
+  pgStatStatementsUsable(): Promise<boolean>;
+}
