@@ -1,27 +1,44 @@
 import type { CompiledQuery, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryId, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 
+/** The label of a statement whose shape first appeared while stacks were not being captured. */
+export const UNATTRIBUTED = 'unattributed';
+
 /**
  * Names the function that issued each statement (the repository function, by the house rule that all SQL
- * lives in `*.repository.ts`), without formatting a stack trace per statement.
+ * lives in `*.repository.ts`) without paying for a stack trace on the hot path.
  *
  * Kysely runs plugins' `transformQuery` synchronously inside the builder's `execute()`, so the issuing
- * function is on the stack there. Capturing a stack is cheap; *formatting* one (frames to text, through
- * source maps under tsx) is what costs. So every statement only captures, and the text is read only the
- * first time a statement shape is seen; after that the name comes from a Map keyed by the normalised SQL.
+ * function is on the stack there, but the SQL is not known yet; the log hook knows the SQL but runs after an
+ * await, with the caller gone. So: while warming up, `transformQuery` captures a stack (structured, not
+ * formatted: a few µs), and the log hook formats it only the first time a statement shape is seen, then
+ * answers from a Map keyed by the normalised SQL. Once `warmAfter` statements in a row had known shapes,
+ * capturing stops altogether. A shape first seen after that is counted as `unattributed` once, which turns
+ * capturing back on, so its next execution is named.
  */
 export class StatementCallerPlugin implements KyselyPlugin {
   readonly #captured = new WeakMap<QueryId, { stack?: string }>();
   readonly #names = new Map<string, string>();
   readonly #maxNames: number;
+  readonly #warmAfter: number;
+  #capturing = true;
+  #knownInARow = 0;
 
-  constructor(maxNames = 2_000) {
-    this.#maxNames = maxNames;
+  constructor(options: { maxNames?: number; warmAfter?: number } = {}) {
+    this.#maxNames = options.maxNames ?? 2_000;
+    this.#warmAfter = options.warmAfter ?? 1_000;
+  }
+
+  /** Whether stacks are being captured right now (false once warmed up). */
+  get capturing(): boolean {
+    return this.#capturing;
   }
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    const holder: { stack?: string } = {};
-    Error.captureStackTrace(holder, this.transformQuery);
-    this.#captured.set(args.queryId, holder);
+    if (this.#capturing) {
+      const holder: { stack?: string } = {};
+      Error.captureStackTrace(holder, this.transformQuery);
+      this.#captured.set(args.queryId, holder);
+    }
     return args.node;
   }
 
@@ -32,9 +49,17 @@ export class StatementCallerPlugin implements KyselyPlugin {
   /** The issuing function's name for a compiled statement whose normalised text is `shape`. */
   callerOf(query: CompiledQuery, shape: string): string {
     const known = this.#names.get(shape);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      if (this.#capturing && ++this.#knownInARow >= this.#warmAfter) this.#capturing = false;
+      return known;
+    }
+    this.#knownInARow = 0;
     const stack = this.#captured.get(query.queryId)?.stack;
-    const name = stack ? callerFromStack(stack) : 'unknown';
+    if (!stack) {
+      this.#capturing = true;
+      return UNATTRIBUTED;
+    }
+    const name = callerFromStack(stack);
     if (this.#names.size >= this.#maxNames) this.#names.clear();
     this.#names.set(shape, name);
     return name;

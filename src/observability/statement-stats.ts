@@ -49,6 +49,10 @@ export class StatementStats {
       e = { statement, repositoryFunction, calls: 0, errors: 0, totalMs: 0, maxMs: 0, meanMs: 0 };
       this.#entries.set(statement, e);
     }
+    // A shape first seen unattributed (see StatementCallerPlugin) takes its name when it is known.
+    if (e.repositoryFunction !== repositoryFunction && repositoryFunction !== 'unattributed') {
+      e.repositoryFunction = repositoryFunction;
+    }
     e.calls += 1;
     if (failed) e.errors += 1;
     e.totalMs += durationMs;

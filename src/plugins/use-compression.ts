@@ -1,9 +1,14 @@
+import { hash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Plugin } from 'graphql-yoga';
 
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
+
+/** Bodies at least this large are remembered compressed (GraphiQL's 9 MB page would otherwise cost a second each time). */
+const REMEMBER_MIN_BYTES = 256 * 1024;
+const REMEMBER_MAX_ENTRIES = 8;
 
 /** Content types whose bodies are sent as they are produced; buffering them to compress would break them. */
 const STREAMING = /^(?:text\/event-stream|multipart\/)/i;
@@ -35,6 +40,22 @@ export function chooseEncoding(header: string | null): Encoding | undefined {
  * GraphiQL's page. Streaming responses (SSE, multipart for @defer/@stream) are left alone.
  */
 export function useCompression(options: { minBytes: number }): Plugin {
+  const remembered = new Map<string, Buffer>();
+  const compress = async (raw: Buffer, encoding: Encoding): Promise<Buffer> => {
+    const key = raw.byteLength >= REMEMBER_MIN_BYTES ? `${encoding}:${hash('sha256', raw)}` : undefined;
+    const known = key && remembered.get(key);
+    if (known) return known;
+    const out = encoding === 'br'
+      ? await brotli(raw, {
+          params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: raw.byteLength },
+        })
+      : await gz(raw);
+    if (key) {
+      if (remembered.size >= REMEMBER_MAX_ENTRIES) remembered.delete(remembered.keys().next().value as string);
+      remembered.set(key, out);
+    }
+    return out;
+  };
   return {
     async onResponse({ request, response, setResponse, fetchAPI }) {
       if (!response.body || request.method === 'HEAD' || response.headers.has('content-encoding')) return;
@@ -46,14 +67,7 @@ export function useCompression(options: { minBytes: number }): Plugin {
       headers.append('vary', 'Accept-Encoding');
       let body: Buffer = raw;
       if (raw.byteLength >= options.minBytes) {
-        body = encoding === 'br'
-          ? await brotli(raw, {
-              params: {
-                [constants.BROTLI_PARAM_QUALITY]: 4,
-                [constants.BROTLI_PARAM_SIZE_HINT]: raw.byteLength,
-              },
-            })
-          : await gz(raw);
+        body = await compress(raw, encoding);
         headers.set('content-encoding', encoding);
       }
       headers.set('content-length', String(body.byteLength));
