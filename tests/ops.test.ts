@@ -1,8 +1,13 @@
 import { request as httpRequest } from 'node:http';
+import { Writable } from 'node:stream';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger.ts';
+import type { CacheStatsSource } from '../src/observability/cache-stats.ts';
+import { createServer, type Server } from '../src/server.ts';
+import { createTestApp, type TestApp } from './helpers/app.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { TcpProxy } from './helpers/tcp-proxy.ts';
 
@@ -288,5 +293,91 @@ describe('/ready', () => {
     expect((await ready()).status).toBe(200);
     const { body } = await gql(server, '{ categories { category } }');
     expect(body.errors).toBeUndefined();
+  });
+});
+
+describe('with a cache and a slow-request threshold (in-process)', () => {
+  let app: TestApp;
+  let yoga: Server;
+  const logs: Record<string, any>[] = [];
+  let pingBehaviour: 'ok' | 'fail' | 'hang' = 'ok';
+  const cache: CacheStatsSource = {
+    stats: () => ({
+      hits: 30,
+      misses: 10,
+      errors: 1,
+      hitRatio: 0.75,
+      keyCount: 12,
+      byKind: {
+        templateById: { hits: 20, misses: 5, errors: 1, hitRatio: 0.8 },
+        templateByName: { hits: 10, misses: 5, errors: 0, hitRatio: 2 / 3 },
+      },
+    }),
+    ping: () =>
+      pingBehaviour === 'ok' ? Promise.resolve('PONG') : pingBehaviour === 'fail' ? Promise.reject(new Error('ECONNREFUSED')) : new Promise(() => {}),
+  };
+  beforeAll(async () => {
+    app = await createTestApp({ env: { SLOW_REQUEST_MS: '0', READY_TIMEOUT_MS: '300' } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line));
+        done();
+      },
+    });
+    yoga = createServer({ ...app.deps, observability: undefined, cache, logger: createLogger('info', sink) });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const post = async (query: string) =>
+    (await (await yoga.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as any;
+
+  it('reports the cache in performanceStats and /metrics', async () => {
+    const res = await post('{ performanceStats { cache { hitRatio keyCount hits misses errors byKind { kind hits misses errors hitRatio } } } }');
+    expect(res.data.performanceStats.cache).toEqual({
+      hitRatio: 0.75,
+      keyCount: 12,
+      hits: 30,
+      misses: 10,
+      errors: 1,
+      byKind: [
+        { kind: 'templateById', hits: 20, misses: 5, errors: 1, hitRatio: 0.8 },
+        { kind: 'templateByName', hits: 10, misses: 5, errors: 0, hitRatio: 2 / 3 },
+      ],
+    });
+    const text = await (await yoga.fetch('http://test/metrics')).text();
+    expect(metric(text, 'cache_requests_total', { kind: 'templateById', result: 'hit' })).toBe(20);
+    expect(metric(text, 'cache_requests_total', { kind: 'templateById', result: 'error' })).toBe(1);
+    expect(metric(text, 'cache_requests_total', { kind: 'templateByName', result: 'miss' })).toBe(5);
+    expect(metric(text, 'cache_keys')).toBe(12);
+  });
+
+  it('logs and counts requests slower than SLOW_REQUEST_MS', async () => {
+    await post('query Cats { categories { category } }');
+    const slow = logs.find((l) => l.msg === 'slow request' && l.operationName === 'Cats');
+    expect(slow).toMatchObject({ level: 40, statements: 1, status: 200 });
+    expect(slow?.reqId).toMatch(/^[0-9a-f-]{36}$/);
+    const res = await post('{ performanceStats { application { slowRequests requests } } }');
+    expect(res.data.performanceStats.application.slowRequests).toBe(res.data.performanceStats.application.requests);
+    expect(res.data.performanceStats.application.requests).toBeGreaterThanOrEqual(2);
+  });
+
+  it('is not ready while the cache fails or hangs', async () => {
+    const ready = async () => {
+      const r = await yoga.fetch('http://test/ready');
+      return { status: r.status, body: (await r.json()) as any };
+    };
+    expect(await ready()).toEqual({ status: 200, body: { status: 'ready', checks: { postgres: { ok: true }, cache: { ok: true } } } });
+    pingBehaviour = 'fail';
+    const failed = await ready();
+    expect(failed.status).toBe(503);
+    expect(failed.body.checks).toEqual({ postgres: { ok: true }, cache: { ok: false, error: 'ECONNREFUSED' } });
+    pingBehaviour = 'hang';
+    const hung = await ready();
+    expect(hung.status).toBe(503);
+    expect(hung.body.checks.cache).toEqual({ ok: false, error: 'no answer within 300 ms' });
+    pingBehaviour = 'ok';
+    expect((await ready()).status).toBe(200);
   });
 });

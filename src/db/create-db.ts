@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
+import { currentRequest } from '../observability/request-context.ts';
 import { normaliseSql } from '../observability/statement-stats.ts';
 import type { Database } from './database.ts';
 import { StatementCallerPlugin } from './statement-caller.ts';
@@ -50,6 +51,9 @@ export function createDb(options: DbOptions): DbHandle {
     dialect: new PostgresDialect({ pool }),
     plugins: [callers],
     log(event: LogEvent) {
+      // Counted here, once per statement, however many listeners there are.
+      const request = currentRequest();
+      if (request) request.statements += 1;
       if (listeners.size === 0) return;
       const statement = normaliseSql(event.query.sql);
       const e: QueryEvent = {

@@ -48,7 +48,6 @@ export function createObservability(deps: ObservabilityDeps): Observability {
     );
     statements.record(e.statement, e.repositoryFunction, e.durationMs, failed);
     const req = currentRequest();
-    if (req) req.statements += 1;
     if (e.durationMs >= ops.slowQueryMs) {
       (req?.logger ?? logger).warn(
         { statement: e.statement, repositoryFunction: e.repositoryFunction, durationMs: Math.round(e.durationMs) },
