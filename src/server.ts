@@ -3,13 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
-import { createSchema, createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
+import { createSchema, createYoga, maskError, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import type { Resolvers } from './__generated__/resolvers-types.ts';
 import { createRequestContext, type AppDeps, type Context } from './context.ts';
 import { performanceResolvers } from './domains/performance/performance.resolvers.ts';
 import { templateResolvers } from './domains/templates/templates.resolvers.ts';
 import { useServiceMetrics } from './observability/metrics.ts';
 import { createObservability } from './observability/observability.ts';
+import { currentRequest } from './observability/request-context.ts';
 import { useCompression } from './plugins/use-compression.ts';
 import { useReadiness } from './plugins/use-readiness.ts';
 import { useRequestLogging } from './plugins/use-request-logging.ts';
@@ -71,6 +72,17 @@ export function createServer(baseDeps: AppDeps): Server {
     graphiql: { title: 'Prompt templates', defaultQuery: GRAPHIQL_EXAMPLE },
     renderGraphiQL,
     logging: false,
+    maskedErrors: {
+      // Clients see "Unexpected error."; the cause goes to the log under the request's id.
+      maskError(error, message, isDev) {
+        const masked = maskError(error, message, isDev);
+        if (masked !== error) {
+          const cause = (error as { originalError?: unknown }).originalError ?? error;
+          (currentRequest()?.logger ?? deps.logger).error({ err: cause, path: (error as { path?: unknown }).path }, 'unexpected error');
+        }
+        return masked;
+      },
+    },
     context: () => createRequestContext(deps),
     plugins: [
       // Order matters for onResponse: the request id header is set before compression copies the headers.

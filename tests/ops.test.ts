@@ -280,6 +280,17 @@ describe('/ready', () => {
     expect(down.body.checks.postgres.ok).toBe(false);
     expect(JSON.stringify(down.body)).not.toContain('postgres://');
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    // A query meanwhile fails masked; its cause is logged under the request id and counted as INTERNAL_SERVER_ERROR.
+    const failed = await server.post('query Cats { categories { category } }');
+    const body = (await failed.json()) as any;
+    expect(body.errors[0].message).toBe("Unexpected error.");
+    const reqId = failed.headers.get('x-request-id');
+    const logged = server.logs.find((l) => l.msg === 'unexpected error' && l.reqId === reqId);
+    expect(logged?.level).toBe(50);
+    expect(logged?.err?.message).toBeTruthy();
+    expect(server.logs.find((l) => l.msg === 'request' && l.reqId === reqId)?.errorCodes).toEqual(['INTERNAL_SERVER_ERROR']);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metric(metrics, 'graphql_envelop_error_result', { operationName: 'Cats', code: 'INTERNAL_SERVER_ERROR' })).toBe(1);
     await proxy.restore();
     expect((await ready()).status).toBe(200);
   });

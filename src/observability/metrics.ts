@@ -101,8 +101,8 @@ export function useServiceMetrics(metrics: ServiceMetrics, endpoint: string): Pl
   });
 }
 
-/** An error's `extensions.code`, `INTERNAL` when it has none (masked unexpected errors). */
+/** An error's `extensions.code`; yoga gives masked unexpected errors `INTERNAL_SERVER_ERROR`. */
 export function errorCode(error: GraphQLError | undefined): string {
   const code = error?.extensions?.code;
-  return typeof code === 'string' ? code : 'INTERNAL';
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
 }

@@ -11,7 +11,7 @@ export interface RequestState {
   statements: number;
   operationName: string | undefined;
   operationType: string | undefined;
-  /** `extensions.code` of each error in the result (`INTERNAL` for masked ones). */
+  /** `extensions.code` of each error in the result (`INTERNAL_SERVER_ERROR` for masked ones). */
   errorCodes: string[];
 }
 

@@ -56,12 +56,7 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
       for (const r of Array.isArray(result) ? result : [result]) {
         const errors = (r as { errors?: readonly GraphQLError[] }).errors;
         if (!errors) continue;
-        for (const e of errors) {
-          const code = errorCode(e);
-          state.errorCodes.push(code);
-          // Masked errors reach the client as "Unexpected error."; the cause goes to the log.
-          if (code === 'INTERNAL') state.logger.error({ err: e.originalError ?? e, path: e.path }, 'unexpected error');
-        }
+        for (const e of errors) state.errorCodes.push(errorCode(e));
       }
     },
     onResponse({ request, response }) {

@@ -15,7 +15,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A real HTTP server (random port on 127.0.0.1) over a fresh migrated database; its logs are captured. */
+/**
+ * A real HTTP server (random port on 127.0.0.1) over a fresh migrated database; its logs are captured.
+ * `databaseUrl` reaches the server another way (e.g. through a proxy); its `DBNAME` is replaced by the fresh
+ * database's name.
+ */
 export async function startTestServer(opts: { env?: Record<string, string>; databaseUrl?: string } = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const logs: Record<string, any>[] = [];
