@@ -23,6 +23,8 @@ const config: CodegenConfig = {
           UsageEvent: '../domains/usage/usage.table.ts#UsageEventRow',
           MemoryEntry: '../domains/memory/memory.table.ts#MemoryRow',
           Conversation: '../domains/memory/memory.resolvers.ts#ConversationSource',
+          PerformanceStats: '../domains/performance/performance.types.ts#PerformanceStatsSource',
+          DatabasePerformance: '../domains/performance/performance.types.ts#DatabasePerformanceSource',
         },
       },
     },

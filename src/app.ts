@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCache } from './cache/index.ts';
 import type { Config } from './config.ts';
@@ -12,6 +12,7 @@ import { USAGE_CACHE_KINDS } from './domains/usage/usage.loaders.ts';
 import { findMostUsedTemplateIds } from './domains/usage/usage.repository.ts';
 import { seedBuiltinTemplates } from './domains/templates/templates.seed.ts';
 import type { Logger } from './logger.ts';
+import { createObservability } from './observability/observability.ts';
 import { createServer } from './server.ts';
 
 export interface RunningApp {
@@ -63,7 +64,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await database.embedded?.stop();
     throw err;
   }
-  const deps: AppDeps = { config, dbHandle, db: dbHandle.db, logger, cache };
+  const base: AppDeps = { config, dbHandle, db: dbHandle.db, logger, cache };
+  const deps: AppDeps = { ...base, observability: createObservability(base) };
   const stopSweeper = startMemorySweeper(
     dbHandle.db,
     {
@@ -75,6 +77,18 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   );
   const yoga = createServer(deps);
   const http = createHttpServer(yoga);
+  // While shutting down, in-flight requests are answered and then their connections closed: a kept-alive
+  // socket would otherwise carry the client's next request into a server that is going away.
+  let shuttingDown = false;
+  const unanswered = new Set<ServerResponse>();
+  http.prependListener('request', (_req, res) => {
+    if (shuttingDown) {
+      res.setHeader('connection', 'close');
+      return;
+    }
+    unanswered.add(res);
+    res.once('close', () => unanswered.delete(res));
+  });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -95,8 +109,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     http,
     deps,
     warming,
-    close(graceMs = 10_000) {
+    close(graceMs = config.ops.shutdownGraceMs) {
       closing ??= (async () => {
+        shuttingDown = true;
+        for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
         const drained = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeIdleConnections();
         const timer = setTimeout(() => http.closeAllConnections(), graceMs);
@@ -104,6 +120,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         clearTimeout(timer);
         await stopSweeper();
         await warming;
+        deps.observability?.close();
         await cache.close();
         await dbHandle.close();
         await database.embedded?.stop();

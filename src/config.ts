@@ -63,6 +63,24 @@ const schema = z.object({
   CACHE_TTL_JITTER: z.coerce.number().min(0).max(0.5).default(0.1),
   /** Templates loaded into the cache in the background at start (0 turns warming off). */
   CACHE_WARM_COUNT: int(50, 0),
+  /** Statements slower than this are logged and listed by performanceStats.database.slowQueries. */
+  SLOW_QUERY_MS: int(200),
+  /** Requests slower than this are logged and counted as slow. */
+  SLOW_REQUEST_MS: int(1_000),
+  /** Distinct normalised statements whose timings the service keeps (the oldest-seen beyond this are dropped). */
+  STATEMENT_STATS_MAX: int(500, 1),
+  /** How many of the latest requests performanceStats' latency percentiles and statements per request cover. */
+  LATENCY_SAMPLE_SIZE: int(1_000, 1),
+  /** Most slow queries performanceStats returns. */
+  SLOW_QUERIES_LIMIT_MAX: int(100, 1),
+  /** How long /ready waits for PostgreSQL and the cache before answering 503. */
+  READY_TIMEOUT_MS: int(1_000, 1),
+  /** Responses of at least this many bytes are compressed when the client accepts gzip or brotli. */
+  COMPRESSION_MIN_BYTES: int(1_024),
+  /** On SIGTERM/SIGINT, how long in-flight requests may take before their connections are closed. */
+  SHUTDOWN_GRACE_MS: int(10_000),
+  /** Path of the Prometheus metrics endpoint. */
+  METRICS_PATH: z.string().regex(/^\/[a-z0-9/_-]*$/).default('/metrics'),
 });
 
 export interface Config {
@@ -95,6 +113,17 @@ export interface Config {
   /** Rows fetched per round trip by the streaming exports. */
   readonly exportBatchSize: number;
   readonly cache: CacheConfig;
+  readonly ops: {
+    readonly slowQueryMs: number;
+    readonly slowRequestMs: number;
+    readonly statementStatsMax: number;
+    readonly slowQueriesLimitMax: number;
+    readonly latencySampleSize: number;
+    readonly readyTimeoutMs: number;
+    readonly compressionMinBytes: number;
+    readonly shutdownGraceMs: number;
+    readonly metricsPath: string;
+  };
 }
 
 export interface CacheConfig {
@@ -163,6 +192,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ttl: { templateMs: e.CACHE_TTL_TEMPLATE_MS, usageMs: e.CACHE_TTL_USAGE_MS, listMs: e.CACHE_TTL_LIST_MS },
       ttlJitter: e.CACHE_TTL_JITTER,
       warmCount: e.CACHE_WARM_COUNT,
+    },
+    ops: {
+      slowQueryMs: e.SLOW_QUERY_MS,
+      slowRequestMs: e.SLOW_REQUEST_MS,
+      statementStatsMax: e.STATEMENT_STATS_MAX,
+      slowQueriesLimitMax: e.SLOW_QUERIES_LIMIT_MAX,
+      latencySampleSize: e.LATENCY_SAMPLE_SIZE,
+      readyTimeoutMs: e.READY_TIMEOUT_MS,
+      compressionMinBytes: e.COMPRESSION_MIN_BYTES,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      metricsPath: e.METRICS_PATH,
     },
   });
 }

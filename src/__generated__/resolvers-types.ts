@@ -5,6 +5,7 @@ import type { GeneratedContentRow } from '../domains/content/content.table.ts';
 import type { UsageEventRow } from '../domains/usage/usage.table.ts';
 import type { MemoryRow } from '../domains/memory/memory.table.ts';
 import type { ConversationSource } from '../domains/memory/memory.resolvers.ts';
+import type { PerformanceStatsSource, DatabasePerformanceSource } from '../domains/performance/performance.types.ts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -21,6 +22,39 @@ export type Scalars = {
   DateTime: { input: Date; output: Date; }
   /** Any JSON value. */
   JSON: { input: unknown; output: unknown; }
+};
+
+export type ApplicationPerformance = {
+  __typename?: 'ApplicationPerformance';
+  /** Share of the last five minutes' GraphQL requests that returned an error (0 to 1). */
+  errorRate: Scalars['Float']['output'];
+  /** Latency of the latest LATENCY_SAMPLE_SIZE GraphQL requests. */
+  latencyMs: LatencyPercentiles;
+  /** GraphQL requests since start. */
+  requests: Scalars['Int']['output'];
+  requestsPerSecond: RequestRates;
+  /** Requests slower than SLOW_REQUEST_MS since start. */
+  slowRequests: Scalars['Int']['output'];
+  uptimeSeconds: Scalars['Float']['output'];
+};
+
+export type CacheKindPerformance = {
+  __typename?: 'CacheKindPerformance';
+  errors: Scalars['Int']['output'];
+  hitRatio: Scalars['Float']['output'];
+  hits: Scalars['Int']['output'];
+  kind: Scalars['String']['output'];
+  misses: Scalars['Int']['output'];
+};
+
+export type CachePerformance = {
+  __typename?: 'CachePerformance';
+  byKind: Array<CacheKindPerformance>;
+  errors: Scalars['Int']['output'];
+  hitRatio: Scalars['Float']['output'];
+  hits: Scalars['Int']['output'];
+  keyCount: Scalars['Int']['output'];
+  misses: Scalars['Int']['output'];
 };
 
 export type CategoryCount = {
@@ -71,6 +105,22 @@ export type CreateTemplateInput = {
   variables?: InputMaybe<Array<TemplateVariableInput>>;
 };
 
+export type DatabasePerformance = {
+  __typename?: 'DatabasePerformance';
+  pool: PoolStats;
+  /** Statements whose mean (pg_stat_statements) or slowest run (service timings) reached SLOW_QUERY_MS, slowest mean first. */
+  slowQueries: Array<SlowQuery>;
+  /** Where slowQueries come from: PostgreSQL's pg_stat_statements when installed, else the service's own timings. */
+  slowQueriesSource: SlowQueriesSource;
+  /** SQL statements per GraphQL request over the latest LATENCY_SAMPLE_SIZE requests. */
+  statementsPerRequest: StatementsPerRequest;
+};
+
+
+export type DatabasePerformanceSlowQueriesArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type GeneratedContent = {
   __typename?: 'GeneratedContent';
   aiModel?: Maybe<Scalars['String']['output']>;
@@ -108,6 +158,13 @@ export type ItemError = {
   __typename?: 'ItemError';
   code: Scalars['String']['output'];
   message: Scalars['String']['output'];
+};
+
+export type LatencyPercentiles = {
+  __typename?: 'LatencyPercentiles';
+  p50: Scalars['Float']['output'];
+  p95: Scalars['Float']['output'];
+  p99: Scalars['Float']['output'];
 };
 
 export type MemoryEntry = {
@@ -266,6 +323,23 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type PerformanceStats = {
+  __typename?: 'PerformanceStats';
+  application: ApplicationPerformance;
+  cache: CachePerformance;
+  database: DatabasePerformance;
+  generatedAt: Scalars['DateTime']['output'];
+  system: SystemPerformance;
+};
+
+export type PoolStats = {
+  __typename?: 'PoolStats';
+  idle: Scalars['Int']['output'];
+  max: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+  waiting: Scalars['Int']['output'];
+};
+
 export type PopularTemplate = {
   __typename?: 'PopularTemplate';
   template: PromptTemplate;
@@ -316,6 +390,8 @@ export type Query = {
   conversations: ConversationConnection;
   /** A generated content record; null when absent. */
   generatedContent?: Maybe<GeneratedContent>;
+  /** The service's performance dashboard: database, cache, application and system figures. */
+  performanceStats: PerformanceStats;
   /** The most used active templates, all time or since a moment (limit at most 100). */
   popularTemplates: Array<PopularTemplate>;
   /** A template by id; null when absent. */
@@ -397,6 +473,49 @@ export type RenderResult = {
   /** Variables supplied by the caller and used. */
   usedVariables: Array<Scalars['String']['output']>;
   version: Scalars['Int']['output'];
+};
+
+export type RequestRates = {
+  __typename?: 'RequestRates';
+  fifteenMinutes: Scalars['Float']['output'];
+  fiveMinutes: Scalars['Float']['output'];
+  oneMinute: Scalars['Float']['output'];
+};
+
+export type SlowQueriesSource =
+  | 'PG_STAT_STATEMENTS'
+  | 'SERVICE';
+
+export type SlowQuery = {
+  __typename?: 'SlowQuery';
+  count: Scalars['Int']['output'];
+  maxMs: Scalars['Float']['output'];
+  meanMs: Scalars['Float']['output'];
+  /** The function that issued it (service timings only). */
+  repositoryFunction?: Maybe<Scalars['String']['output']>;
+  /** The normalised statement: no values, placeholders only. */
+  statement: Scalars['String']['output'];
+  totalMs: Scalars['Float']['output'];
+};
+
+export type StatementsPerRequest = {
+  __typename?: 'StatementsPerRequest';
+  max: Scalars['Int']['output'];
+  mean: Scalars['Float']['output'];
+  /** How many requests the figures cover. */
+  requests: Scalars['Int']['output'];
+};
+
+export type SystemPerformance = {
+  __typename?: 'SystemPerformance';
+  /** Process CPU time over wall time since the previous reading, in percent of one core. */
+  cpuPercent: Scalars['Float']['output'];
+  /** Free space on the data directory's file system; null when unknown. */
+  diskFreePercent?: Maybe<Scalars['Float']['output']>;
+  heapUsedMb: Scalars['Float']['output'];
+  /** 1, 5 and 15 minute load averages. */
+  loadAverage: Array<Scalars['Float']['output']>;
+  rssMb: Scalars['Float']['output'];
 };
 
 export type TemplateConnection = {
@@ -561,13 +680,17 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ApplicationPerformance: ResolverTypeWrapper<ApplicationPerformance>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CacheKindPerformance: ResolverTypeWrapper<CacheKindPerformance>;
+  CachePerformance: ResolverTypeWrapper<CachePerformance>;
   CategoryCount: ResolverTypeWrapper<CategoryCount>;
   Conversation: ResolverTypeWrapper<ConversationSource>;
   ConversationConnection: ResolverTypeWrapper<ConversationConnection>;
   ConversationEdge: ResolverTypeWrapper<ConversationEdge>;
   ConversationSummary: ResolverTypeWrapper<ConversationSummary>;
   CreateTemplateInput: CreateTemplateInput;
+  DatabasePerformance: ResolverTypeWrapper<DatabasePerformanceSource>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GeneratedContent: ResolverTypeWrapper<GeneratedContentRow>;
@@ -578,6 +701,7 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ItemError: ResolverTypeWrapper<ItemError>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  LatencyPercentiles: ResolverTypeWrapper<LatencyPercentiles>;
   MemoryEntry: ResolverTypeWrapper<MemoryRow>;
   MemoryEntryConnection: ResolverTypeWrapper<Omit<MemoryEntryConnection, 'edges'> & { edges: Array<ResolversTypes['MemoryEntryEdge']> }>;
   MemoryEntryEdge: ResolverTypeWrapper<Omit<MemoryEntryEdge, 'node'> & { node: ResolversTypes['MemoryEntry'] }>;
@@ -587,13 +711,20 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PerformanceStats: ResolverTypeWrapper<PerformanceStatsSource>;
+  PoolStats: ResolverTypeWrapper<PoolStats>;
   PopularTemplate: ResolverTypeWrapper<Omit<PopularTemplate, 'template'> & { template: ResolversTypes['PromptTemplate'] }>;
   PromptTemplate: ResolverTypeWrapper<TemplateRow>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RenderItem: ResolverTypeWrapper<RenderItem>;
   RenderRequest: RenderRequest;
   RenderResult: ResolverTypeWrapper<RenderResult>;
+  RequestRates: ResolverTypeWrapper<RequestRates>;
+  SlowQueriesSource: SlowQueriesSource;
+  SlowQuery: ResolverTypeWrapper<SlowQuery>;
+  StatementsPerRequest: ResolverTypeWrapper<StatementsPerRequest>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  SystemPerformance: ResolverTypeWrapper<SystemPerformance>;
   TemplateConnection: ResolverTypeWrapper<TemplateConnectionSource>;
   TemplateEdge: ResolverTypeWrapper<Omit<TemplateEdge, 'node'> & { node: ResolversTypes['PromptTemplate'] }>;
   TemplateFilter: TemplateFilter;
@@ -609,13 +740,17 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  ApplicationPerformance: ApplicationPerformance;
   Boolean: Scalars['Boolean']['output'];
+  CacheKindPerformance: CacheKindPerformance;
+  CachePerformance: CachePerformance;
   CategoryCount: CategoryCount;
   Conversation: ConversationSource;
   ConversationConnection: ConversationConnection;
   ConversationEdge: ConversationEdge;
   ConversationSummary: ConversationSummary;
   CreateTemplateInput: CreateTemplateInput;
+  DatabasePerformance: DatabasePerformanceSource;
   DateTime: Scalars['DateTime']['output'];
   Float: Scalars['Float']['output'];
   GeneratedContent: GeneratedContentRow;
@@ -626,6 +761,7 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   ItemError: ItemError;
   JSON: Scalars['JSON']['output'];
+  LatencyPercentiles: LatencyPercentiles;
   MemoryEntry: MemoryRow;
   MemoryEntryConnection: Omit<MemoryEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemoryEntryEdge']> };
   MemoryEntryEdge: Omit<MemoryEntryEdge, 'node'> & { node: ResolversParentTypes['MemoryEntry'] };
@@ -633,13 +769,19 @@ export type ResolversParentTypes = ResolversObject<{
   ModelUsage: ModelUsage;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  PerformanceStats: PerformanceStatsSource;
+  PoolStats: PoolStats;
   PopularTemplate: Omit<PopularTemplate, 'template'> & { template: ResolversParentTypes['PromptTemplate'] };
   PromptTemplate: TemplateRow;
   Query: Record<PropertyKey, never>;
   RenderItem: RenderItem;
   RenderRequest: RenderRequest;
   RenderResult: RenderResult;
+  RequestRates: RequestRates;
+  SlowQuery: SlowQuery;
+  StatementsPerRequest: StatementsPerRequest;
   String: Scalars['String']['output'];
+  SystemPerformance: SystemPerformance;
   TemplateConnection: TemplateConnectionSource;
   TemplateEdge: Omit<TemplateEdge, 'node'> & { node: ResolversParentTypes['PromptTemplate'] };
   TemplateFilter: TemplateFilter;
@@ -650,6 +792,32 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateTemplateInput: UpdateTemplateInput;
   UsageEvent: UsageEventRow;
   UsageSummary: UsageSummary;
+}>;
+
+export type ApplicationPerformanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApplicationPerformance'] = ResolversParentTypes['ApplicationPerformance']> = ResolversObject<{
+  errorRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  latencyMs?: Resolver<ResolversTypes['LatencyPercentiles'], ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requestsPerSecond?: Resolver<ResolversTypes['RequestRates'], ParentType, ContextType>;
+  slowRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  uptimeSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type CacheKindPerformanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CacheKindPerformance'] = ResolversParentTypes['CacheKindPerformance']> = ResolversObject<{
+  errors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hitRatio?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  hits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  misses?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CachePerformanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CachePerformance'] = ResolversParentTypes['CachePerformance']> = ResolversObject<{
+  byKind?: Resolver<Array<ResolversTypes['CacheKindPerformance']>, ParentType, ContextType>;
+  errors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hitRatio?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  hits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  keyCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  misses?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type CategoryCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CategoryCount'] = ResolversParentTypes['CategoryCount']> = ResolversObject<{
@@ -677,6 +845,13 @@ export type ConversationSummaryResolvers<ContextType = Context, ParentType exten
   conversationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   entryCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lastActivityAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type DatabasePerformanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatabasePerformance'] = ResolversParentTypes['DatabasePerformance']> = ResolversObject<{
+  pool?: Resolver<ResolversTypes['PoolStats'], ParentType, ContextType>;
+  slowQueries?: Resolver<Array<ResolversTypes['SlowQuery']>, ParentType, ContextType, RequireFields<DatabasePerformanceSlowQueriesArgs, 'limit'>>;
+  slowQueriesSource?: Resolver<ResolversTypes['SlowQueriesSource'], ParentType, ContextType>;
+  statementsPerRequest?: Resolver<ResolversTypes['StatementsPerRequest'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -712,6 +887,12 @@ export type ItemErrorResolvers<ContextType = Context, ParentType extends Resolve
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
+
+export type LatencyPercentilesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LatencyPercentiles'] = ResolversParentTypes['LatencyPercentiles']> = ResolversObject<{
+  p50?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  p95?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  p99?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
 
 export type MemoryEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MemoryEntry'] = ResolversParentTypes['MemoryEntry']> = ResolversObject<{
   content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -761,6 +942,21 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type PerformanceStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PerformanceStats'] = ResolversParentTypes['PerformanceStats']> = ResolversObject<{
+  application?: Resolver<ResolversTypes['ApplicationPerformance'], ParentType, ContextType>;
+  cache?: Resolver<ResolversTypes['CachePerformance'], ParentType, ContextType>;
+  database?: Resolver<ResolversTypes['DatabasePerformance'], ParentType, ContextType>;
+  generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['SystemPerformance'], ParentType, ContextType>;
+}>;
+
+export type PoolStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PoolStats'] = ResolversParentTypes['PoolStats']> = ResolversObject<{
+  idle?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  max?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  waiting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type PopularTemplateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PopularTemplate'] = ResolversParentTypes['PopularTemplate']> = ResolversObject<{
   template?: Resolver<ResolversTypes['PromptTemplate'], ParentType, ContextType>;
   usageCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -789,6 +985,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   conversation?: Resolver<ResolversTypes['Conversation'], ParentType, ContextType, RequireFields<QueryConversationArgs, 'conversationId' | 'sessionId'>>;
   conversations?: Resolver<ResolversTypes['ConversationConnection'], ParentType, ContextType, RequireFields<QueryConversationsArgs, 'sessionId'>>;
   generatedContent?: Resolver<Maybe<ResolversTypes['GeneratedContent']>, ParentType, ContextType, RequireFields<QueryGeneratedContentArgs, 'id'>>;
+  performanceStats?: Resolver<ResolversTypes['PerformanceStats'], ParentType, ContextType>;
   popularTemplates?: Resolver<Array<ResolversTypes['PopularTemplate']>, ParentType, ContextType, RequireFields<QueryPopularTemplatesArgs, 'limit'>>;
   template?: Resolver<Maybe<ResolversTypes['PromptTemplate']>, ParentType, ContextType, RequireFields<QueryTemplateArgs, 'id'>>;
   templateByName?: Resolver<Maybe<ResolversTypes['PromptTemplate']>, ParentType, ContextType, RequireFields<QueryTemplateByNameArgs, 'name'>>;
@@ -810,6 +1007,35 @@ export type RenderResultResolvers<ContextType = Context, ParentType extends Reso
   unknownVariables?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   usedVariables?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type RequestRatesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RequestRates'] = ResolversParentTypes['RequestRates']> = ResolversObject<{
+  fifteenMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  fiveMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  oneMinute?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type SlowQueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SlowQuery'] = ResolversParentTypes['SlowQuery']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  meanMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  repositoryFunction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statement?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totalMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type StatementsPerRequestResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatementsPerRequest'] = ResolversParentTypes['StatementsPerRequest']> = ResolversObject<{
+  max?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  mean?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SystemPerformanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SystemPerformance'] = ResolversParentTypes['SystemPerformance']> = ResolversObject<{
+  cpuPercent?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  diskFreePercent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  heapUsedMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  loadAverage?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
+  rssMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
 export type TemplateConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TemplateConnection'] = ResolversParentTypes['TemplateConnection']> = ResolversObject<{
@@ -857,28 +1083,39 @@ export type UsageSummaryResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  ApplicationPerformance?: ApplicationPerformanceResolvers<ContextType>;
+  CacheKindPerformance?: CacheKindPerformanceResolvers<ContextType>;
+  CachePerformance?: CachePerformanceResolvers<ContextType>;
   CategoryCount?: CategoryCountResolvers<ContextType>;
   Conversation?: ConversationResolvers<ContextType>;
   ConversationConnection?: ConversationConnectionResolvers<ContextType>;
   ConversationEdge?: ConversationEdgeResolvers<ContextType>;
   ConversationSummary?: ConversationSummaryResolvers<ContextType>;
+  DatabasePerformance?: DatabasePerformanceResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   GeneratedContent?: GeneratedContentResolvers<ContextType>;
   GeneratedContentConnection?: GeneratedContentConnectionResolvers<ContextType>;
   GeneratedContentEdge?: GeneratedContentEdgeResolvers<ContextType>;
   ItemError?: ItemErrorResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  LatencyPercentiles?: LatencyPercentilesResolvers<ContextType>;
   MemoryEntry?: MemoryEntryResolvers<ContextType>;
   MemoryEntryConnection?: MemoryEntryConnectionResolvers<ContextType>;
   MemoryEntryEdge?: MemoryEntryEdgeResolvers<ContextType>;
   ModelUsage?: ModelUsageResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PerformanceStats?: PerformanceStatsResolvers<ContextType>;
+  PoolStats?: PoolStatsResolvers<ContextType>;
   PopularTemplate?: PopularTemplateResolvers<ContextType>;
   PromptTemplate?: PromptTemplateResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RenderItem?: RenderItemResolvers<ContextType>;
   RenderResult?: RenderResultResolvers<ContextType>;
+  RequestRates?: RequestRatesResolvers<ContextType>;
+  SlowQuery?: SlowQueryResolvers<ContextType>;
+  StatementsPerRequest?: StatementsPerRequestResolvers<ContextType>;
+  SystemPerformance?: SystemPerformanceResolvers<ContextType>;
   TemplateConnection?: TemplateConnectionResolvers<ContextType>;
   TemplateEdge?: TemplateEdgeResolvers<ContextType>;
   TemplateVariable?: TemplateVariableResolvers<ContextType>;

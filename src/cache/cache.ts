@@ -89,6 +89,8 @@ export interface Cache {
   /** Spreads a TTL by the configured jitter. */
   jitter(ttlMs: number): number;
   stats(): CacheStats;
+  /** Resolves when the backing store answers (at once for the in-process store); used by /ready. */
+  ping(): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -430,6 +432,10 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
         bypassed,
         byKind,
       };
+    },
+
+    async ping(): Promise<unknown> {
+      return redis ? redis.ping() : 'PONG';
     },
 
     async close(): Promise<void> {

@@ -5,6 +5,8 @@ export interface RedisStore {
   adapter: KeyvStoreAdapter;
   /** Keys in the Redis database (DBSIZE). */
   keyCount(): Promise<number>;
+  /** Resolves when Redis answers PING; rejects at once while disconnected. */
+  ping(): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export function createRedisStore(url: string, timeoutMs: number): RedisStore {
   return {
     adapter: adapter as unknown as KeyvStoreAdapter,
     keyCount: () => client.dbSize(),
+    ping: () => client.ping(),
     async close() {
       if (!client.isOpen) return;
       // A graceful close waits for replies a dead server never sends: only a connected client gets one.

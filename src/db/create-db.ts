@@ -1,7 +1,10 @@
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
+import { currentRequest } from '../observability/request-context.ts';
+import { normaliseSql } from '../observability/statement-stats.ts';
 import type { Database } from './database.ts';
+import { StatementCallerPlugin } from './statement-caller.ts';
 
 // int8 (counts, sums) as JavaScript numbers: the values this service counts stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -18,6 +21,10 @@ export interface QueryEvent {
   sql: string;
   durationMs: number;
   error?: unknown;
+  /** The statement's shape: placeholders as `?`, lists collapsed (see normaliseSql). */
+  statement: string;
+  /** The function that issued it, normally a repository function. */
+  repositoryFunction: string;
 }
 
 export interface DbHandle {
@@ -40,11 +47,22 @@ export function createDb(options: DbOptions): DbHandle {
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const listeners = new Set<(event: QueryEvent) => void>();
+  const callers = new StatementCallerPlugin();
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool, cursor: Cursor }),
+    plugins: [callers],
     log(event: LogEvent) {
+      // Counted here, once per statement, however many listeners there are.
+      const request = currentRequest();
+      if (request) request.statements += 1;
       if (listeners.size === 0) return;
-      const e: QueryEvent = { sql: event.query.sql, durationMs: event.queryDurationMillis };
+      const statement = normaliseSql(event.query.sql);
+      const e: QueryEvent = {
+        sql: event.query.sql,
+        durationMs: event.queryDurationMillis,
+        statement,
+        repositoryFunction: callers.callerOf(event.query, statement),
+      };
       if (event.level === 'error') e.error = event.error;
       for (const l of listeners) l(e);
     },

@@ -1,0 +1,115 @@
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { callerFromStack, StatementCallerPlugin, UNATTRIBUTED } from '../src/db/statement-caller.ts';
+import { acceptRequestId } from '../src/observability/request-context.ts';
+import { percentile, RequestStats } from '../src/observability/request-stats.ts';
+import { normaliseSql, StatementStats } from '../src/observability/statement-stats.ts';
+import { chooseEncoding } from '../src/plugins/use-compression.ts';
+
+describe('normaliseSql', () => {
+  it('keeps the shape of a statement and drops every value position', () => {
+    expect(normaliseSql('select *\n  from "t" where "id" in ($1, $2, $3) and "x" = $4')).toBe('select * from "t" where "id" in (?…) and "x" = ?');
+    expect(normaliseSql('select * from "t" where "id" in ($1)')).toBe('select * from "t" where "id" in (?)');
+    expect(normaliseSql('insert into "t" ("a", "b") values ($1, $2), ($3, $4), ($5, $6)')).toBe('insert into "t" ("a", "b") values (?…), …');
+  });
+});
+
+describe('StatementCallerPlugin', () => {
+  it('names the issuing function, stops capturing stacks once warm, and recovers a new shape on its second run', async () => {
+    const plugin = new StatementCallerPlugin({ warmAfter: 3 });
+    const seen: string[] = [];
+    const db = new Kysely<any>({
+      dialect: {
+        createAdapter: () => new PostgresAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (k) => new PostgresIntrospector(k),
+        createQueryCompiler: () => new PostgresQueryCompiler(),
+      },
+      plugins: [plugin],
+      log: (e) => {
+        seen.push(plugin.callerOf(e.query, normaliseSql(e.query.sql)));
+      },
+    });
+    async function findWidgets(ids: number[]) {
+      return db.selectFrom('widgets').selectAll().where('id', 'in', ids).execute();
+    }
+    async function findGadgets() {
+      return db.selectFrom('gadgets').selectAll().execute();
+    }
+    await findWidgets([1, 2]);
+    expect(seen).toEqual(['findWidgets']);
+    expect(plugin.capturing).toBe(true);
+    for (let i = 0; i < 3; i++) await findWidgets([1, 2, 3, 4].slice(0, i + 2));
+    expect(plugin.capturing).toBe(false);
+    await findGadgets();
+    await findGadgets();
+    await findWidgets([4, 5]);
+    expect(seen.slice(4)).toEqual([UNATTRIBUTED, 'findGadgets', 'findWidgets']);
+  });
+
+  it('prefers a repository frame and skips library and src/db frames', () => {
+    const stack = [
+      'Error',
+      '    at StatementCallerPlugin.transformQuery (/app/src/db/statement-caller.ts:40:7)',
+      '    at SelectQueryBuilder.execute (/app/node_modules/kysely/dist/x.js:1:1)',
+      '    at Module.findTemplatesByIds (/app/src/domains/templates/templates.repository.ts:28:10)',
+      '    at batch (/app/src/domains/templates/templates.loaders.ts:12:3)',
+    ].join('\n');
+    expect(callerFromStack(stack)).toBe('findTemplatesByIds');
+    expect(callerFromStack(stack.replace('templates.repository.ts', 'other.ts'))).toBe('findTemplatesByIds');
+    expect(callerFromStack('Error\n    at node:internal/x:1:1')).toBe('unknown');
+  });
+});
+
+describe('StatementStats', () => {
+  it('aggregates by shape, lists the slowest above a threshold and stays within its bound', () => {
+    const s = new StatementStats(2);
+    s.record('a', 'fa', 10, false);
+    s.record('a', 'fa', 30, true);
+    s.record('b', 'fb', 5, false);
+    expect(s.slowest(20, 10)).toEqual([{ statement: 'a', repositoryFunction: 'fa', calls: 2, errors: 1, totalMs: 40, maxMs: 30, meanMs: 20 }]);
+    s.record('c', 'fc', 1, false);
+    expect(s.size).toBe(2);
+    expect(s.slowest(0, 10).map((e) => e.statement).sort()).toEqual(['b', 'c']);
+    expect(() => new StatementStats(0)).toThrow(/positive integer, got 0/);
+  });
+});
+
+describe('RequestStats', () => {
+  it('computes rates, percentiles, error rate and statements per request from what it recorded', () => {
+    let now = 1_000_000;
+    const r = new RequestStats({ sampleSize: 4, slowRequestMs: 100, now: () => now });
+    now += 10_000;
+    for (const [d, failed, st] of [[10, false, 1], [20, false, 2], [150, true, 3], [40, false, 2], [30, false, 4]] as const) {
+      r.record({ durationMs: d, failed, statements: st });
+    }
+    const s = r.snapshot();
+    expect(s.requests).toBe(5);
+    expect(s.slowRequests).toBe(1);
+    expect(s.errorRate).toBeCloseTo(1 / 5);
+    expect(s.requestsPerSecond.oneMinute).toBeCloseTo(5 / 10); // ten seconds since start
+    expect(s.latencyMs).toEqual({ p50: 30, p95: 150, p99: 150 }); // the latest four: 20, 150, 40, 30
+    expect(s.statementsPerRequest).toEqual({ mean: 11 / 4, max: 4, requests: 4 });
+    now += 16 * 60_000;
+    expect(r.snapshot().requestsPerSecond.fifteenMinutes).toBe(0);
+    expect(percentile([], 0.5)).toBe(0);
+  });
+});
+
+describe('chooseEncoding and acceptRequestId', () => {
+  it('prefers brotli, honours q=0 and wildcards', () => {
+    expect(chooseEncoding('gzip, deflate, br')).toBe('br');
+    expect(chooseEncoding('gzip;q=1, br;q=0.5')).toBe('gzip');
+    expect(chooseEncoding('br;q=0, gzip')).toBe('gzip');
+    expect(chooseEncoding('*')).toBe('br');
+    expect(chooseEncoding('identity')).toBeUndefined();
+    expect(chooseEncoding(null)).toBeUndefined();
+  });
+
+  it('accepts short plain request ids only', () => {
+    expect(acceptRequestId('abc-123_x.y:z')).toBe('abc-123_x.y:z');
+    expect(acceptRequestId('has space')).toBeUndefined();
+    expect(acceptRequestId('x'.repeat(129))).toBeUndefined();
+    expect(acceptRequestId(null)).toBeUndefined();
+  });
+});
