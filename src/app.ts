@@ -5,6 +5,7 @@ import type { AppDeps } from './context.ts';
 import { createDb } from './db/create-db.ts';
 import { startEmbeddedPostgres, type EmbeddedPg } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { createAuth } from './domains/auth/auth.ts';
 import { seedBuiltinTemplates } from './domains/templates/templates.seed.ts';
 import type { Logger } from './logger.ts';
 import { createServer } from './server.ts';
@@ -45,7 +46,13 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     await database.embedded?.stop();
     throw err;
   }
-  const deps: AppDeps = { config, dbHandle, db: dbHandle.db, logger };
+  const auth = createAuth(config, dbHandle.db, logger);
+  if (auth.mode === 'off') {
+    logger.warn('AUTH_MODE=off: every request is allowed without an API key (set AUTH_MODE=required to require keys)');
+  } else {
+    logger.info({ rateLimitMax: config.auth.rateLimitMax, shared: Boolean(config.redisUrl) }, 'AUTH_MODE=required: API keys are required');
+  }
+  const deps: AppDeps = { config, dbHandle, db: dbHandle.db, logger, auth };
   const yoga = createServer(deps);
   const http = createHttpServer(yoga);
   await new Promise<void>((resolve, reject) => {
@@ -66,6 +73,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         const timer = setTimeout(() => http.closeAllConnections(), graceMs);
         await drained;
         clearTimeout(timer);
+        await auth.close();
         await dbHandle.close();
         await database.embedded?.stop();
       })();

@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { DbHandle } from './db/create-db.ts';
+import type { AuthenticatedKey } from './domains/auth/api-keys.service.ts';
+import type { Auth } from './domains/auth/auth.ts';
 import { createTemplateLoaders, type TemplateLoaders } from './domains/templates/templates.loaders.ts';
 import type { TemplateServiceDeps } from './domains/templates/templates.service.ts';
 import type { Logger } from './logger.ts';
@@ -13,6 +15,8 @@ export interface AppDeps {
   dbHandle: DbHandle;
   db: Kysely<Database>;
   logger: Logger;
+  /** API-key verification and the per-key rate limit (see AUTH_MODE). */
+  auth: Auth;
 }
 
 export type Loaders = TemplateLoaders;
@@ -22,14 +26,17 @@ export interface Context extends YogaInitialContext {
   deps: AppDeps;
   loaders: Loaders;
   templates: TemplateServiceDeps;
+  /** The API key the request was made with; null when AUTH_MODE=off. */
+  apiKey: AuthenticatedKey | null;
 }
 
 /** Builds the per-request part of the context. Loaders must never outlive one request. */
-export function createRequestContext(deps: AppDeps): Omit<Context, keyof YogaInitialContext> {
+export function createRequestContext(deps: AppDeps, apiKey: AuthenticatedKey | null = null): Omit<Context, keyof YogaInitialContext> {
   const loaders: Loaders = createTemplateLoaders(deps.db);
   return {
     deps,
     loaders,
     templates: { db: deps.db, config: deps.config },
+    apiKey,
   };
 }

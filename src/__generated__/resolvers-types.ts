@@ -19,6 +19,11 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+export type ApiScope =
+  | 'ADMIN'
+  | 'READ'
+  | 'WRITE';
+
 export type CategoryCount = {
   __typename?: 'CategoryCount';
   category: Scalars['String']['output'];
@@ -36,6 +41,10 @@ export type CreateTemplateInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Creates a template. With an idempotencyKey, a retry with the same key (and input) returns the first result and
+   * creates nothing twice, also when both arrive at once.
+   */
   createTemplate: PromptTemplate;
   /** Soft delete: the template becomes inactive and is hidden unless includeInactive is set. */
   deleteTemplate: PromptTemplate;
@@ -49,6 +58,7 @@ export type Mutation = {
 
 
 export type MutationCreateTemplateArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: CreateTemplateInput;
 };
 
@@ -291,6 +301,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ApiScope: ApiScope;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CategoryCount: ResolverTypeWrapper<CategoryCount>;
   CreateTemplateInput: CreateTemplateInput;
@@ -340,6 +351,16 @@ export type ResolversParentTypes = ResolversObject<{
   TemplateVersion: TemplateVersionRow;
   UpdateTemplateInput: UpdateTemplateInput;
 }>;
+
+export type LongTextDirectiveArgs = { };
+
+export type LongTextDirectiveResolver<Result, Parent, ContextType = Context, Args = LongTextDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type RequiresScopeDirectiveArgs = {
+  scope: ApiScope;
+};
+
+export type RequiresScopeDirectiveResolver<Result, Parent, ContextType = Context, Args = RequiresScopeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CategoryCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CategoryCount'] = ResolversParentTypes['CategoryCount']> = ResolversObject<{
   category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -441,3 +462,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   TemplateVersion?: TemplateVersionResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  longText?: LongTextDirectiveResolver<any, any, ContextType>;
+  requiresScope?: RequiresScopeDirectiveResolver<any, any, ContextType>;
+}>;

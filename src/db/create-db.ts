@@ -34,6 +34,9 @@ export function createDb(options: DbOptions): DbHandle {
     max: options.poolMax,
     connectionTimeoutMillis: options.connectTimeoutMs,
     statement_timeout: options.statementTimeoutMs,
+    // Client-side bound for a query whose server stops answering (a dead network path cancels nothing server-side).
+    query_timeout: options.statementTimeoutMs + 1_000,
+    keepAlive: true,
     idleTimeoutMillis: 30_000,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.

@@ -2,6 +2,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import type { AppDeps } from '../../src/context.ts';
 import { createDb, type QueryEvent } from '../../src/db/create-db.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
+import { createAuth } from '../../src/domains/auth/auth.ts';
 import { seedBuiltinTemplates } from '../../src/domains/templates/templates.seed.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createServer, type Server } from '../../src/server.ts';
@@ -33,7 +34,8 @@ export async function createTestApp(
   const dbHandle = createDb({ url: database.url, ...config.db });
   await migrateToLatest(dbHandle.db);
   if (opts.seed) await seedBuiltinTemplates(dbHandle.db, config.templates.categories);
-  const deps: AppDeps = { config, dbHandle, db: dbHandle.db, logger: createLogger('silent') };
+  const logger = createLogger('silent');
+  const deps: AppDeps = { config, dbHandle, db: dbHandle.db, logger, auth: createAuth(config, dbHandle.db, logger) };
   const yoga = createServer(deps);
   return {
     yoga,
@@ -59,6 +61,7 @@ export async function createTestApp(
       }
     },
     async close() {
+      await deps.auth.close();
       await dbHandle.close();
       await database.drop();
     },

@@ -1,9 +1,20 @@
 import type { Resolvers } from '../../__generated__/resolvers-types.ts';
 import { badInput, notFound } from '../../errors.ts';
 import { pageSize } from '../../lib/cursor.ts';
-import { countTemplates, countActiveTemplatesByCategory } from './templates.repository.ts';
+import { withIdempotency, type IdempotencyCodec } from '../idempotency/idempotency.service.ts';
+import { countTemplates, countActiveTemplatesByCategory, findTemplatesByIds } from './templates.repository.ts';
 import * as service from './templates.service.ts';
-import type { TemplateVariable } from './templates.table.ts';
+import type { TemplateRow, TemplateVariable } from './templates.table.ts';
+
+/** A created template is remembered by id and returned as it is now on a retry. */
+const templateByIdCodec: IdempotencyCodec<TemplateRow> = {
+  store: (row) => ({ id: row.id }),
+  load: async (stored, db) => {
+    const [row] = await findTemplatesByIds(db, [(stored as { id: string }).id]);
+    if (!row) throw notFound('The template created with this idempotencyKey no longer exists');
+    return row;
+  },
+};
 
 const variableOut = (v: TemplateVariable) => ({
   name: v.name,
@@ -37,7 +48,16 @@ export const templateResolvers: Resolvers = {
     categories: (_, __, ctx) => countActiveTemplatesByCategory(ctx.deps.db),
   },
   Mutation: {
-    createTemplate: (_, { input }, ctx) => service.createTemplate(ctx.templates, input),
+    createTemplate: (_, { input, idempotencyKey }, ctx) =>
+      withIdempotency(
+        ctx.deps.db,
+        { scope: `createTemplate:${ctx.apiKey?.id ?? 'anonymous'}`, key: idempotencyKey, input, codec: templateByIdCodec },
+        (trx, afterCommit) =>
+          service.createTemplate(
+            { ...ctx.templates, db: trx, onTemplatesChanged: (c) => afterCommit(() => ctx.templates.onTemplatesChanged?.(c)) },
+            input,
+          ),
+      ),
     updateTemplate: (_, { id, input }, ctx) => service.updateTemplate(ctx.templates, id, input),
     deleteTemplate: (_, { id }, ctx) => service.deleteTemplate(ctx.templates, id),
     restoreTemplateVersion: (_, { id, version }, ctx) => service.restoreTemplateVersion(ctx.templates, id, version),
@@ -49,7 +69,11 @@ export const templateResolvers: Resolvers = {
       if (!template || !template.is_active) {
         throw notFound(`No active template ${args.id != null ? `with id "${args.id}"` : `named "${args.name}"`}`);
       }
-      const out = service.renderTemplateRow(template, { variables: args.variables, strict: args.strict });
+      const out = service.renderTemplateRow(template, {
+        variables: args.variables,
+        strict: args.strict,
+        maxOutputBytes: ctx.deps.config.limits.maxRenderBytes,
+      });
       return {
         templateId: template.id,
         templateName: template.name,
