@@ -67,8 +67,18 @@ export interface ApiKeyVerifier {
  * a revocation takes effect on every instance within `ttlMs`. The stored hash is compared in constant time on
  * every call, cached or not. `last_used_at` is refreshed each time the row is read, so it is accurate to `ttlMs`.
  */
-export function createApiKeyVerifier(db: Kysely<Database>, opts: { ttlMs: number }): ApiKeyVerifier {
-  const cache = opts.ttlMs > 0 ? new LRUCache<string, { row: ApiKeyRow | null }>({ max: 10_000, ttl: opts.ttlMs }) : null;
+export function createApiKeyVerifier(
+  db: Kysely<Database>,
+  opts: { ttlMs: number; /** The cache's clock (tests); `performance` by default. */ clock?: { now(): number } },
+): ApiKeyVerifier {
+  const cache =
+    opts.ttlMs > 0
+      ? new LRUCache<string, { row: ApiKeyRow | null }>({
+          max: 10_000,
+          ttl: opts.ttlMs,
+          ...(opts.clock ? { perf: opts.clock, ttlResolution: 0 } : {}),
+        })
+      : null;
   const inFlight = new Map<string, Promise<ApiKeyRow | null>>();
 
   async function lookup(prefix: string): Promise<ApiKeyRow | null> {

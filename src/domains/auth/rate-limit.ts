@@ -13,6 +13,8 @@ export interface RateLimitDecision {
 export interface RateLimiter {
   /** Counts one operation for `id` and says whether it is within the limit. */
   hit(id: string): Promise<RateLimitDecision>;
+  /** Resolves once the shared store is connected (or could not be); until then hits are allowed. */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,8 +70,9 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     }
   };
   client.on('error', warn);
-  const connecting = client.connect().catch(warn);
+  const connecting = client.connect().then(() => {}, warn);
   return {
+    ready: () => connecting,
     async hit(id) {
       const now = Date.now();
       const window = Math.floor(now / opts.windowMs);
