@@ -1,8 +1,10 @@
+import { GraphQLError } from 'graphql';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
 import { userError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { isDatabaseUnavailable, serviceUnavailable } from '../../plugins/error-policy.ts';
 import { createApiKeyVerifier, hasScope, type ApiKeyVerifier, type AuthenticatedKey } from './api-keys.service.ts';
 import type { Scope } from './api-keys.table.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
@@ -96,14 +98,15 @@ export function createAuth(config: Config, db: Kysely<Database>, logger: Logger)
  */
 export async function guardHttpRoute(auth: Auth, request: Request, scope: Scope): Promise<Response | null> {
   if (auth.mode === 'off') return null;
-  let error;
+  let error: GraphQLError;
   try {
     const key = await auth.authenticate(request);
     if (!key || hasScope(key, scope)) return null;
     error = forbidden(scope, [new URL(request.url).pathname]);
   } catch (err) {
-    if (!(err instanceof Error && 'extensions' in err)) throw err;
-    error = err as ReturnType<typeof forbidden>;
+    if (isDatabaseUnavailable(err)) error = serviceUnavailable();
+    else if (err instanceof GraphQLError) error = err;
+    else throw err;
   }
   const { http, ...extensions } = error.extensions as { http?: { status?: number; headers?: Record<string, string> } };
   return new Response(JSON.stringify({ errors: [{ message: error.message, extensions }] }), {
