@@ -7,7 +7,7 @@ import { createSchema, createYoga, type Plugin, type YogaInitialContext, type Yo
 import type { Resolvers } from './__generated__/resolvers-types.ts';
 import { createRequestContext, type AppDeps, type Context } from './context.ts';
 import { templateResolvers } from './domains/templates/templates.resolvers.ts';
-import { createMaskError } from './plugins/error-policy.ts';
+import { createMaskError, useErrorCodes } from './plugins/error-policy.ts';
 import { applyInputLimits } from './plugins/input-limits.ts';
 import { loadTrustedDocuments, useTrustedDocuments } from './plugins/trusted-documents.ts';
 import { useAuth } from './plugins/use-auth.ts';
@@ -66,6 +66,7 @@ export function createServer(deps: AppDeps): Server {
     useAuth(deps.auth),
     useQueryLimits(config.limits, config.pagination),
     useDeferStream() as Plugin,
+    useErrorCodes(),
   ];
   return createYoga<Record<string, unknown>, RequestContext>({
     schema: schema as never,

@@ -1,45 +1,8 @@
 import { GraphQLError } from 'graphql';
-import { maskError as yogaMaskError, type MaskError } from 'graphql-yoga';
-import { limitExceeded, userError } from '../errors.ts';
+import { maskError as yogaMaskError, type MaskError, type Plugin } from 'graphql-yoga';
+import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable.ts';
+import { limitExceeded } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-
-/** Node socket errors that mean the database cannot be reached. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-/** SQLSTATEs for "cannot serve now": connection exceptions (class 08), shutdown, too many connections, cancelled by timeout. */
-const PG_UNAVAILABLE = /^(08...|57P0[123]|53300|57014)$/;
-/** Messages of errors the pg pool and client raise without a code. */
-const PG_MESSAGES = [
-  'timeout exceeded when trying to connect',
-  'Connection terminated',
-  'Client has encountered a connection error',
-  'Query read timeout',
-  'Cannot use a pool after calling end',
-];
-
-function* causes(err: unknown): Generator<unknown> {
-  const seen = new Set<unknown>();
-  while (err && typeof err === 'object' && !seen.has(err)) {
-    seen.add(err);
-    yield err;
-    const e = err as { originalError?: unknown; cause?: unknown };
-    err = e.originalError ?? e.cause;
-  }
-}
-
-/** True when the error (or one it wraps) means PostgreSQL is unreachable, shutting down, or timed out. */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  for (const e of causes(err)) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_UNAVAILABLE.test(code))) return true;
-    if (typeof message === 'string' && PG_MESSAGES.some((m) => message.includes(m))) return true;
-  }
-  return false;
-}
-
-export const serviceUnavailable = () =>
-  userError('SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly', {
-    http: { status: 503, headers: { 'retry-after': '1' } },
-  });
 
 /**
  * The one place errors are turned into what clients see: an unreachable database becomes SERVICE_UNAVAILABLE,
@@ -80,5 +43,25 @@ export function createMaskError(opts: { logger: Logger; maxBodyBytes: number; ma
     const masked = yogaMaskError(error, message, isDev);
     if (masked !== error) opts.logger.error({ err: error }, 'unexpected error');
     return masked;
+  };
+}
+
+/**
+ * The last net: an error that reaches the client without `extensions.code` gets one. GraphQL's own variable
+ * coercion errors ("Variable "$x" got invalid value ...") are returned by the executor unmasked and uncoded; they
+ * become BAD_USER_INPUT, anything else BAD_REQUEST.
+ */
+export function useErrorCodes(): Plugin {
+  return {
+    onExecutionResult({ result }) {
+      if (!result || Symbol.asyncIterator in result) return;
+      for (const r of Array.isArray(result) ? result : [result]) {
+        for (const error of (r as { errors?: readonly GraphQLError[] }).errors ?? []) {
+          if (error.extensions?.code != null) continue;
+          const code = error.message.startsWith('Variable "$') ? 'BAD_USER_INPUT' : 'BAD_REQUEST';
+          (error as { extensions: Record<string, unknown> }).extensions = { ...error.extensions, code };
+        }
+      }
+    },
   };
 }
