@@ -6,6 +6,7 @@ import { createDb } from './db/create-db.ts';
 import { startEmbeddedPostgres, type EmbeddedPg } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createAuth } from './domains/auth/auth.ts';
+import { scheduleIdempotencyPurge } from './domains/idempotency/idempotency.service.ts';
 import { seedBuiltinTemplates } from './domains/templates/templates.seed.ts';
 import type { Logger } from './logger.ts';
 import { createServer } from './server.ts';
@@ -53,6 +54,9 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     logger.info({ rateLimitMax: config.auth.rateLimitMax, shared: Boolean(config.redisUrl) }, 'AUTH_MODE=required: API keys are required');
   }
   const deps: AppDeps = { config, dbHandle, db: dbHandle.db, logger, auth };
+  const stopPurge = scheduleIdempotencyPurge(dbHandle.db, config.idempotencyKeyTtlHours, (err) =>
+    logger.warn({ err }, 'purging expired idempotency keys failed'),
+  );
   const yoga = createServer(deps);
   const http = createHttpServer(yoga);
   await new Promise<void>((resolve, reject) => {
@@ -73,6 +77,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         const timer = setTimeout(() => http.closeAllConnections(), graceMs);
         await drained;
         clearTimeout(timer);
+        stopPurge();
         await auth.close();
         await dbHandle.close();
         await database.embedded?.stop();

@@ -60,6 +60,7 @@ const schema = z.object({
   INPUT_MAX_JSON_BYTES: int(64 * 1024, 1),
   INPUT_MAX_JSON_DEPTH: int(10, 1),
   RENDER_MAX_OUTPUT_BYTES: int(1024 * 1024, 1),
+  IDEMPOTENCY_KEY_TTL_HOURS: int(24, 1),
   TRUSTED_DOCUMENTS: z.enum(['off', 'on']).default('off'),
   TRUSTED_DOCUMENTS_PATH: z.string().default('trusted-documents'),
 });
@@ -106,6 +107,8 @@ export interface Config {
     readonly maxRenderBytes: number;
   };
   readonly trustedDocuments: { readonly enabled: boolean; readonly path: string };
+  /** How long a stored idempotency result is kept (and a retry with its key answered from it). */
+  readonly idempotencyKeyTtlHours: number;
 }
 
 export class ConfigError extends Error {
@@ -162,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRenderBytes: e.RENDER_MAX_OUTPUT_BYTES,
     },
     trustedDocuments: { enabled: e.TRUSTED_DOCUMENTS === 'on', path: e.TRUSTED_DOCUMENTS_PATH },
+    idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS,
   });
 }
 

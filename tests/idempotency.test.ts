@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/domains/auth/api-keys.service.ts';
+import { deleteIdempotencyRecordsBefore } from '../src/domains/idempotency/idempotency.repository.ts';
 import { withIdempotency } from '../src/domains/idempotency/idempotency.service.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 
@@ -119,6 +120,19 @@ describe('withIdempotency', () => {
       throw new Error('must not run');
     });
     expect(again).toEqual({ value: 42, at: 'first' });
+  });
+
+  it('purges stored results older than their TTL', async () => {
+    await app.deps.db
+      .insertInto('idempotency_keys')
+      .values([
+        { scope: 'purge', key: 'old', fingerprint: null, result: '1', created_at: new Date(Date.now() - 2 * 3_600_000) },
+        { scope: 'purge', key: 'new', fingerprint: null, result: '2' },
+      ])
+      .execute();
+    expect(await deleteIdempotencyRecordsBefore(app.deps.db, new Date(Date.now() - 3_600_000))).toBe(1);
+    const left = await app.deps.db.selectFrom('idempotency_keys').select('key').where('scope', '=', 'purge').execute();
+    expect(left.map((r) => r.key)).toEqual(['new']);
   });
 
   it('refuses an over-long key', async () => {

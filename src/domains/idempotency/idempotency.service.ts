@@ -81,3 +81,17 @@ export async function withIdempotency<T>(
   }
   return codec.load(record.result, db);
 }
+
+/** Deletes stored results older than `ttlHours`, then every hour until the returned function is called. */
+export function scheduleIdempotencyPurge(
+  db: Kysely<Database>,
+  ttlHours: number,
+  onError: (err: unknown) => void,
+): () => void {
+  const purge = () =>
+    repo.deleteIdempotencyRecordsBefore(db, new Date(Date.now() - ttlHours * 3_600_000)).then(() => {}, onError);
+  void purge();
+  const timer = setInterval(purge, 3_600_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
