@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { documentHash } from '../src/plugins/trusted-documents.ts';
@@ -98,6 +99,17 @@ describe('query limits', () => {
     expect(codes(typo.body)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     const graphiql = await prod.yoga.fetch('http://test/graphql', { headers: { accept: 'text/html' } });
     expect(await graphiql.text()).not.toContain('<html');
+  });
+
+  it('lets GraphiQL introspect the schema when introspection is on (development)', async () => {
+    const dev = await createTestApp({ env: { NODE_ENV: 'development' } });
+    try {
+      const res = await post(dev, { query: getIntrospectionQuery() });
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data.__schema.queryType.name).toBe('Query');
+    } finally {
+      await dev.close();
+    }
   });
 
   it('limits the request body to MAX_REQUEST_BODY_BYTES (413, coded)', async () => {

@@ -114,7 +114,7 @@ export function operationCost(
  */
 export function useQueryLimits(limits: Limits, pagination: { defaultSize: number; maxSize: number }): Plugin {
   const armor = EnvelopArmorPlugin({
-    maxDepth: { n: limits.maxDepth, propagateOnRejection: false, onReject: refuse('GRAPHQL_MAX_DEPTH', limits.maxDepth), ignoreIntrospection: false },
+    maxDepth: { n: limits.maxDepth, propagateOnRejection: false, onReject: refuse('GRAPHQL_MAX_DEPTH', limits.maxDepth) },
     maxAliases: { n: limits.maxAliases, propagateOnRejection: false, onReject: refuse('GRAPHQL_MAX_ALIASES', limits.maxAliases) },
     maxDirectives: {
       n: limits.maxDirectives,
