@@ -10,6 +10,8 @@ import { startMemorySweeper } from './domains/memory/memory.sweeper.ts';
 import { invalidateTemplates, warmTemplateCache, type TemplateIdSource } from './domains/templates/templates.cache.ts';
 import { USAGE_CACHE_KINDS } from './domains/usage/usage.loaders.ts';
 import { findMostUsedTemplateIds } from './domains/usage/usage.repository.ts';
+import { createAuth } from './domains/auth/auth.ts';
+import { scheduleIdempotencyPurge } from './domains/idempotency/idempotency.service.ts';
 import { seedBuiltinTemplates } from './domains/templates/templates.seed.ts';
 import type { Logger } from './logger.ts';
 import { createObservability } from './observability/observability.ts';
@@ -64,8 +66,17 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await database.embedded?.stop();
     throw err;
   }
-  const base: AppDeps = { config, dbHandle, db: dbHandle.db, logger, cache };
+  const auth = createAuth(config, dbHandle.db, logger);
+  if (auth.mode === 'off') {
+    logger.warn('AUTH_MODE=off: every request is allowed without an API key (set AUTH_MODE=required to require keys)');
+  } else {
+    logger.info({ rateLimitMax: config.auth.rateLimitMax, shared: Boolean(config.redisUrl) }, 'AUTH_MODE=required: API keys are required');
+  }
+  const base: AppDeps = { config, dbHandle, db: dbHandle.db, logger, cache, auth };
   const deps: AppDeps = { ...base, observability: createObservability(base) };
+  const stopPurge = scheduleIdempotencyPurge(dbHandle.db, config.idempotencyKeyTtlHours, (err) =>
+    logger.warn({ err }, 'purging expired idempotency keys failed'),
+  );
   const stopSweeper = startMemorySweeper(
     dbHandle.db,
     {
@@ -118,9 +129,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         const timer = setTimeout(() => http.closeAllConnections(), graceMs);
         await drained;
         clearTimeout(timer);
+        stopPurge();
         await stopSweeper();
         await warming;
         deps.observability?.close();
+        await auth.close();
         await cache.close();
         await dbHandle.close();
         await database.embedded?.stop();

@@ -6,6 +6,8 @@ import type { Database } from './db/database.ts';
 import type { DbHandle } from './db/create-db.ts';
 import { createContentLoaders, type ContentLoaders } from './domains/content/content.loaders.ts';
 import { invalidateTemplates } from './domains/templates/templates.cache.ts';
+import type { AuthenticatedKey } from './domains/auth/api-keys.service.ts';
+import type { Auth } from './domains/auth/auth.ts';
 import { createTemplateLoaders, type TemplateLoaders } from './domains/templates/templates.loaders.ts';
 import type { TemplateServiceDeps } from './domains/templates/templates.service.ts';
 import { createUsageLoaders, USAGE_CACHE_KINDS, type UsageLoaders } from './domains/usage/usage.loaders.ts';
@@ -22,6 +24,8 @@ export interface AppDeps {
   cache: Cache;
   /** Metrics and performance figures; createServer makes one when absent. */
   observability?: Observability | undefined;
+  /** API-key verification and the per-key rate limit (see AUTH_MODE). */
+  auth: Auth;
 }
 
 export type Loaders = TemplateLoaders & UsageLoaders & ContentLoaders;
@@ -31,10 +35,15 @@ export interface Context extends YogaInitialContext {
   deps: AppDeps;
   loaders: Loaders;
   templates: TemplateServiceDeps;
+  /** The API key the request was made with; null when AUTH_MODE=off. */
+  apiKey: AuthenticatedKey | null;
 }
 
 /** Builds the per-request part of the context. Loaders must never outlive one request. */
-export function createRequestContext(deps: AppDeps): Omit<Context, keyof YogaInitialContext> {
+export function createRequestContext(
+  deps: AppDeps,
+  apiKey: AuthenticatedKey | null = null,
+): Omit<Context, keyof YogaInitialContext> {
   const loaders: Loaders = {
     ...createTemplateLoaders(deps.db, deps.cache),
     ...createUsageLoaders(deps.db, deps.cache),
@@ -49,5 +58,6 @@ export function createRequestContext(deps: AppDeps): Omit<Context, keyof YogaIni
       // Runs after each template write commits; the mutation answers only once the cache has forgotten it.
       onTemplatesChanged: (change) => invalidateTemplates(deps.cache, change, [USAGE_CACHE_KINDS.popular]),
     },
+    apiKey,
   };
 }

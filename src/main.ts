@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const app = await startApp(config, logger);
-  logger.info({ url: `${app.url}/graphql` }, `GraphQL API and GraphiQL at ${app.url}/graphql`);
+  const what = config.limits.graphiql ? 'GraphQL API and GraphiQL' : 'GraphQL API';
+  logger.info({ url: `${app.url}/graphql` }, `${what} at ${app.url}/graphql`);
 
   let stopping = false;
   const stop = (signal: string) => {

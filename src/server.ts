@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
-import { createSchema, createYoga, maskError, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
+import { createSchema, createYoga, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import type { Resolvers } from './__generated__/resolvers-types.ts';
 import { createRequestContext, type AppDeps, type Context } from './context.ts';
 import { useExportRoutes } from './domains/export/export.routes.ts';
@@ -19,7 +20,17 @@ import { useCompression } from './plugins/use-compression.ts';
 import { useReadiness } from './plugins/use-readiness.ts';
 import { useRequestLogging } from './plugins/use-request-logging.ts';
 
+import { createMaskError, useErrorCodes } from './plugins/error-policy.ts';
+import { applyInputLimits } from './plugins/input-limits.ts';
+import { loadTrustedDocuments, useTrustedDocuments } from './plugins/trusted-documents.ts';
+import { useAdminRoutes, useAuth } from './plugins/use-auth.ts';
+import { useQueryLimits } from './plugins/use-query-limits.ts';
+
+
 export const SCHEMA_PATH = fileURLToPath(new URL('../schema.graphql', import.meta.url));
+
+/** The header browsers must send on every request (CSRF prevention); any non-simple request carries one anyway. */
+export const CSRF_HEADER = 'x-graphql-yoga-csrf';
 
 const GRAPHIQL_EXAMPLE = `# Templates with their usage, current version and variables.
 # Press the run button (or Ctrl+Enter) to see the data.
@@ -56,13 +67,14 @@ type RequestContext = Omit<Context, keyof YogaInitialContext>;
 export type Server = YogaServerInstance<Record<string, unknown>, RequestContext>;
 
 /**
- * Builds the GraphQL server over already-created dependencies; performs no I/O beyond reading the schema.
- * Also serves /health, /ready and /metrics, and GraphiQL with its assets inlined (works offline).
+ * Builds the GraphQL server over already-created dependencies; performs no I/O beyond reading its files.
+ * Also serves /health, /ready, /metrics and the exports, and GraphiQL with its assets inlined (works offline).
  */
 export function createServer(baseDeps: AppDeps): Server {
   const deps: AppDeps = { ...baseDeps, observability: baseDeps.observability ?? createObservability(baseDeps) };
   const observability = deps.observability!;
-  const ops = deps.config.ops;
+  const { config } = deps;
+  const ops = config.ops;
   const graphqlEndpoint = '/graphql';
   const typeDefs = readFileSync(SCHEMA_PATH, 'utf8');
   const resolvers = mergeResolvers(
@@ -73,34 +85,45 @@ export function createServer(baseDeps: AppDeps): Server {
     memoryResolvers,
     performanceResolvers,
   );
+  const schema = applyInputLimits(createSchema<Context>({ typeDefs, resolvers: resolvers as never }), config.limits);
+  const plugins: Plugin[] = [
+    // Order matters for onResponse: the request id header is set before compression copies the headers.
+    useRequestLogging({ logger: deps.logger, stats: observability.requests, graphqlEndpoint }),
+    useReadiness({ path: '/ready', check: () => observability.readiness() }),
+    // Metrics (they include the cache's figures) and the exports are for admin keys only.
+    useAdminRoutes(deps.auth, [ops.metricsPath, '/export/']),
+    useServiceMetrics(observability.metrics, ops.metricsPath),
+    useExportRoutes(deps),
+    // Trusted documents first: an unregistered operation is refused before anything else looks at it.
+    ...(config.trustedDocuments.enabled ? [useTrustedDocuments(loadTrustedDocuments(config.trustedDocuments.path))] : []),
+    useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Plugin,
+    useAuth(deps.auth),
+    useQueryLimits(config.limits, config.pagination),
+    useDeferStream() as Plugin,
+    useErrorCodes(),
+    useCompression({ minBytes: ops.compressionMinBytes }),
+  ];
   return createYoga<Record<string, unknown>, RequestContext>({
-    schema: createSchema<Context>({ typeDefs, resolvers: resolvers as never }) as never,
+    schema: schema as never,
     graphqlEndpoint,
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: { title: 'Prompt templates', defaultQuery: GRAPHIQL_EXAMPLE },
+    graphiql: config.limits.graphiql ? { title: 'Prompt templates', defaultQuery: GRAPHIQL_EXAMPLE } : false,
     renderGraphiQL,
     logging: false,
+    maxRequestBodySize: config.limits.maxBodyBytes,
+    batching: config.limits.maxBatch > 0 ? { limit: config.limits.maxBatch } : false,
     maskedErrors: {
       // Clients see "Unexpected error."; the cause goes to the log under the request's id.
-      maskError(error, message, isDev) {
-        const masked = maskError(error, message, isDev);
-        if (masked !== error) {
-          const cause = (error as { originalError?: unknown }).originalError ?? error;
-          (currentRequest()?.logger ?? deps.logger).error({ err: cause, path: (error as { path?: unknown }).path }, 'unexpected error');
-        }
-        return masked;
-      },
+      maskError: createMaskError({
+        logger: () => currentRequest()?.logger ?? deps.logger,
+        maxBodyBytes: config.limits.maxBodyBytes,
+        maxBatch: config.limits.maxBatch,
+      }),
+      isDev: config.env === 'development',
     },
-    context: () => createRequestContext(deps),
-    plugins: [
-      // Order matters for onResponse: the request id header is set before compression copies the headers.
-      useRequestLogging({ logger: deps.logger, stats: observability.requests, graphqlEndpoint }),
-      useReadiness({ path: '/ready', check: () => observability.readiness() }),
-      useServiceMetrics(observability.metrics, ops.metricsPath),
-      useExportRoutes(deps),
-      useDeferStream(),
-      useCompression({ minBytes: ops.compressionMinBytes }),
-    ],
+    ...(config.trustedDocuments.enabled ? { extraParamNames: ['documentId'] } : {}),
+    context: ({ request }) => createRequestContext(deps, deps.auth.keyFor(request)),
+    plugins,
   });
 }

@@ -24,6 +24,11 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+export type ApiScope =
+  | 'ADMIN'
+  | 'READ'
+  | 'WRITE';
+
 export type ApplicationPerformance = {
   __typename?: 'ApplicationPerformance';
   /** Share of the last five minutes' GraphQL requests that returned an error (0 to 1). */
@@ -218,12 +223,16 @@ export type ModelUsage = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Appends up to 500 entries in one transaction. */
+  /** Appends up to 500 entries in one transaction (all or nothing); idempotencyKey as for appendMemory. */
   appendMemories: Array<MemoryEntry>;
-  /** Appends one entry to a conversation's memory. */
+  /** Appends one entry to a conversation's memory. A retry with the same idempotencyKey returns the first result and writes nothing twice. */
   appendMemory: MemoryEntry;
   /** Removes every entry of a conversation; returns how many were removed. */
   clearConversation: Scalars['Int']['output'];
+  /**
+   * Creates a template. With an idempotencyKey, a retry with the same key (and input) returns the first result and
+   * creates nothing twice, also when both arrive at once.
+   */
   createTemplate: PromptTemplate;
   /** Creates up to 100 templates in one transaction; any invalid item rejects the whole batch. */
   createTemplates: Array<PromptTemplate>;
@@ -231,7 +240,7 @@ export type Mutation = {
   deleteTemplate: PromptTemplate;
   /** Stores content generated from a template. */
   recordGeneratedContent: GeneratedContent;
-  /** Records one usage event, for clients that render elsewhere or report after the model answered. */
+  /** Records one usage event, for clients that render elsewhere or report after the model answered. A retry with the same idempotencyKey returns the first event and records nothing twice. */
   recordUsage: UsageEvent;
   /** Renders a template (by id or by name) with the given variables, and records one usage event. */
   renderTemplate: RenderResult;
@@ -245,11 +254,13 @@ export type Mutation = {
 
 
 export type MutationAppendMemoriesArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   inputs: Array<MemoryInput>;
 };
 
 
 export type MutationAppendMemoryArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: MemoryInput;
 };
 
@@ -261,6 +272,7 @@ export type MutationClearConversationArgs = {
 
 
 export type MutationCreateTemplateArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: CreateTemplateInput;
 };
 
@@ -282,6 +294,7 @@ export type MutationRecordGeneratedContentArgs = {
 
 export type MutationRecordUsageArgs = {
   aiModel?: InputMaybe<Scalars['String']['input']>;
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   responseTimeMs?: InputMaybe<Scalars['Int']['input']>;
   success: Scalars['Boolean']['input'];
   templateId: Scalars['ID']['input'];
@@ -680,6 +693,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ApiScope: ApiScope;
   ApplicationPerformance: ResolverTypeWrapper<ApplicationPerformance>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CacheKindPerformance: ResolverTypeWrapper<CacheKindPerformance>;
@@ -793,6 +807,16 @@ export type ResolversParentTypes = ResolversObject<{
   UsageEvent: UsageEventRow;
   UsageSummary: UsageSummary;
 }>;
+
+export type LongTextDirectiveArgs = { };
+
+export type LongTextDirectiveResolver<Result, Parent, ContextType = Context, Args = LongTextDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type RequiresScopeDirectiveArgs = {
+  scope: ApiScope;
+};
+
+export type RequiresScopeDirectiveResolver<Result, Parent, ContextType = Context, Args = RequiresScopeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ApplicationPerformanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApplicationPerformance'] = ResolversParentTypes['ApplicationPerformance']> = ResolversObject<{
   errorRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -1124,3 +1148,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   UsageSummary?: UsageSummaryResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  longText?: LongTextDirectiveResolver<any, any, ContextType>;
+  requiresScope?: RequiresScopeDirectiveResolver<any, any, ContextType>;
+}>;

@@ -42,10 +42,16 @@ export function createDb(options: DbOptions): DbHandle {
     max: options.poolMax,
     connectionTimeoutMillis: options.connectTimeoutMs,
     statement_timeout: options.statementTimeoutMs,
+    // Client-side bound for a query whose server stops answering (a dead network path cancels nothing server-side).
+    query_timeout: options.statementTimeoutMs + 1_000,
+    keepAlive: true,
     idleTimeoutMillis: 30_000,
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client losing its connection must not crash the process: idle ones are reported through the pool, and
+  // checked-out ones (between two statements of a transaction) emit 'error' on the client itself. Either way the
+  // statement that needs it fails, and the pool discards the broken client and connects afresh.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const listeners = new Set<(event: QueryEvent) => void>();
   const callers = new StatementCallerPlugin();
   const db = new Kysely<Database>({

@@ -1,6 +1,8 @@
 import type { ColumnType } from 'kysely';
 import type { GeneratedContentsTable } from '../domains/content/content.table.ts';
 import type { ConversationMemoriesTable } from '../domains/memory/memory.table.ts';
+import type { ApiKeysTable } from '../domains/auth/api-keys.table.ts';
+import type { IdempotencyKeysTable } from '../domains/idempotency/idempotency.table.ts';
 import type { PromptTemplatesTable, PromptTemplateVersionsTable } from '../domains/templates/templates.table.ts';
 import type {
   TemplateUsageDailyTable,
@@ -25,4 +27,6 @@ export interface Database {
   template_usage_daily: TemplateUsageDailyTable;
   generated_contents: GeneratedContentsTable;
   conversation_memories: ConversationMemoriesTable;
+  api_keys: ApiKeysTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

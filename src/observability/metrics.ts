@@ -3,6 +3,7 @@ import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import type { CacheStatsSource } from './cache-stats.ts';
 
 export interface ServiceMetrics {
@@ -101,8 +102,12 @@ export function useServiceMetrics(metrics: ServiceMetrics, endpoint: string): Pl
   });
 }
 
-/** An error's `extensions.code`; yoga gives masked unexpected errors `INTERNAL_SERVER_ERROR`. */
+/**
+ * An error's `extensions.code` as the client sees it: a lost database is `SERVICE_UNAVAILABLE` (the error policy
+ * answers it so), any other uncoded error is masked as `INTERNAL_SERVER_ERROR`.
+ */
 export function errorCode(error: GraphQLError | undefined): string {
   const code = error?.extensions?.code;
-  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+  if (typeof code === 'string') return code;
+  return error && isDatabaseUnavailable(error) ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR';
 }

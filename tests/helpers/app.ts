@@ -9,6 +9,7 @@ import { createDb, type QueryEvent } from '../../src/db/create-db.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { TEMPLATE_CACHE_KINDS as K } from '../../src/domains/templates/templates.loaders.ts';
 import { countActiveTemplatesByCategory } from '../../src/domains/templates/templates.repository.ts';
+import { createAuth } from '../../src/domains/auth/auth.ts';
 import { seedBuiltinTemplates } from '../../src/domains/templates/templates.seed.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createServer, type Server } from '../../src/server.ts';
@@ -56,7 +57,7 @@ export async function createTestApp(
   if (opts.seed) await seedBuiltinTemplates(dbHandle.db, config.templates.categories);
   const logger = createLogger('silent');
   const cache = createCache(config, logger, opts.cacheStore ? { store: opts.cacheStore } : {});
-  const deps: AppDeps = { config, dbHandle, db: dbHandle.db, logger, cache };
+  const deps: AppDeps = { config, dbHandle, db: dbHandle.db, logger, cache, auth: createAuth(config, dbHandle.db, logger) };
   const yoga = createServer(deps);
   // Fresh reads for the consistency check go through a pool of their own, so statement counts stay exact.
   const fresh = createDb({ url: database.url, ...config.db, poolMax: 2 });
@@ -148,6 +149,7 @@ export async function createTestApp(
       }
     },
     async close() {
+      await deps.auth.close();
       await cache.close();
       await fresh.close();
       await dbHandle.close();

@@ -28,8 +28,8 @@ export class TcpProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Keeps every connection open and accepts new ones, but forwards nothing: the database "hangs". */
-  blackhole(): void {
+  /** Keeps every connection open and accepts new ones (listening again after a cut), but forwards nothing. */
+  async blackhole(): Promise<void> {
     this.#mode = 'blackhole';
     for (const [client, upstream] of this.#pairs) {
       client.unpipe(upstream);
@@ -37,6 +37,7 @@ export class TcpProxy {
       client.pause();
       upstream.pause();
     }
+    if (!this.#server) await this.#listen(this.port);
   }
 
   /** Forwards again (on the same port); connections held during a blackhole are dropped. */

@@ -2,6 +2,7 @@ import type { Resolvers } from '../../__generated__/resolvers-types.ts';
 import { badInput } from '../../errors.ts';
 import { decodeCursor, encodeCursor, pageSize } from '../../lib/cursor.ts';
 import { deleteConversation, findConversationPage, findMemoryPage } from './memory.repository.ts';
+import { withIdempotency } from '../idempotency/idempotency.service.ts';
 import { appendMemories, MAX_ID_LENGTH } from './memory.service.ts';
 
 /** A conversation is addressed by its two ids; its entries load on demand. */
@@ -39,8 +40,22 @@ export const memoryResolvers: Resolvers = {
     },
   },
   Mutation: {
-    appendMemory: async (_, { input }, ctx) => (await appendMemories(ctx.deps.db, ctx.deps.config, [input]))[0]!,
-    appendMemories: (_, { inputs }, ctx) => appendMemories(ctx.deps.db, ctx.deps.config, inputs),
+    appendMemory: async (_, { input, idempotencyKey }, ctx) =>
+      idempotencyKey == null
+        ? (await appendMemories(ctx.deps.db, ctx.deps.config, [input]))[0]!
+        : withIdempotency(
+        ctx.deps.db,
+        { scope: `appendMemory:${ctx.apiKey?.id ?? 'anonymous'}`, key: idempotencyKey, input },
+        async (trx) => (await appendMemories(trx, ctx.deps.config, [input]))[0]!,
+      ),
+    appendMemories: (_, { inputs, idempotencyKey }, ctx) =>
+      idempotencyKey == null
+        ? appendMemories(ctx.deps.db, ctx.deps.config, inputs)
+        : withIdempotency(
+        ctx.deps.db,
+        { scope: `appendMemories:${ctx.apiKey?.id ?? 'anonymous'}`, key: idempotencyKey, input: inputs },
+        (trx) => appendMemories(trx, ctx.deps.config, inputs),
+      ),
     clearConversation: (_, { sessionId, conversationId }, ctx) => {
       checkIds(sessionId, conversationId);
       return deleteConversation(ctx.deps.db, sessionId, conversationId);

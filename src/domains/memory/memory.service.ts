@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
 import { badInput } from '../../errors.ts';
@@ -33,7 +33,7 @@ export function memoryProblems(e: MemoryInput, limits: Config['memory']): string
 
 /** Validates every entry, then writes them all in one statement: all or nothing. */
 export async function appendMemories(
-  db: Kysely<Database>,
+  db: Kysely<Database> | Transaction<Database>,
   config: Config,
   inputs: readonly MemoryInput[],
 ): Promise<MemoryRow[]> {

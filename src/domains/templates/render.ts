@@ -1,3 +1,4 @@
+import { limitExceeded } from '../../errors.ts';
 import type { TemplateVariable } from './templates.table.ts';
 
 /** `\{{` is a literal `{{`; `{{ name }}` is a placeholder. Anything else is text. */
@@ -29,12 +30,14 @@ function toText(value: unknown): string {
 /**
  * Substitutes variables in one pass over the content, so a substituted value is never scanned again.
  * A value that is absent or null takes the declared default; a required variable without either is reported
- * in `missingRequired`; non-string values are written as JSON.
+ * in `missingRequired`; non-string values are written as JSON. Output over `maxOutputBytes` is refused with
+ * LIMIT_EXCEEDED as soon as it is known to be too large, before it is built.
  */
 export function renderContent(
   content: string,
   declared: readonly TemplateVariable[],
   values: Record<string, unknown>,
+  maxOutputBytes = Infinity,
 ): RenderOutcome {
   const resolved = new Map<string, string>();
   const usedVariables: string[] = [];
@@ -58,9 +61,28 @@ export function renderContent(
   }
   const declaredNames = new Set(declared.map((v) => v.name));
   const unknownVariables = Object.keys(values).filter((k) => !declaredNames.has(k));
+  if (Number.isFinite(maxOutputBytes)) assertOutputSize(content, resolved, maxOutputBytes);
   const rendered = content.replace(TOKEN, (whole, name: string | undefined) => {
     if (name === undefined) return '{{';
     return resolved.get(name) ?? whole;
   });
   return { rendered, usedVariables, defaultedVariables, missingVariables, unknownVariables, missingRequired };
+}
+
+/** Sums the output's size placeholder by placeholder (without building it); throws once it passes `max`. */
+function assertOutputSize(content: string, resolved: ReadonlyMap<string, string>, max: number): void {
+  const sizes = new Map<string, number>();
+  let total = Buffer.byteLength(content, 'utf8');
+  for (const m of content.matchAll(TOKEN)) {
+    const name = m[1];
+    const value = name === undefined ? '{{' : resolved.get(name);
+    if (value === undefined) continue;
+    let size = name === undefined ? 2 : sizes.get(name);
+    if (size === undefined) {
+      size = Buffer.byteLength(value, 'utf8');
+      sizes.set(name as string, size);
+    }
+    total += size - Buffer.byteLength(m[0], 'utf8');
+    if (total > max) throw limitExceeded('The rendered output would be too large', 'RENDER_MAX_OUTPUT_BYTES', max);
+  }
 }

@@ -5,9 +5,20 @@ import type { NewUsageEvent } from '../usage/usage.repository.ts';
 import { recordUsageEvents, usageEventProblems } from '../usage/usage.service.ts';
 import { badInput, notFound } from '../../errors.ts';
 import { pageSize } from '../../lib/cursor.ts';
-import { countTemplates } from './templates.repository.ts';
+import { withIdempotency, type IdempotencyCodec } from '../idempotency/idempotency.service.ts';
+import { countTemplates, findTemplatesByIds } from './templates.repository.ts';
 import * as service from './templates.service.ts';
-import type { TemplateVariable } from './templates.table.ts';
+import type { TemplateRow, TemplateVariable } from './templates.table.ts';
+
+/** A created template is remembered by id and returned as it is now on a retry. */
+const templateByIdCodec: IdempotencyCodec<TemplateRow> = {
+  store: (row) => ({ id: row.id }),
+  load: async (stored, db) => {
+    const [row] = await findTemplatesByIds(db, [(stored as { id: string }).id]);
+    if (!row) throw notFound('The template created with this idempotencyKey no longer exists');
+    return row;
+  },
+};
 
 const variableOut = (v: TemplateVariable) => ({
   name: v.name,
@@ -58,7 +69,11 @@ async function renderMany(ctx: Context, requests: readonly RenderArgs[]): Promis
       if (problems.length) throw badInput(problems.join('; '), { argument: 'aiModel' });
       const event: NewUsageEvent = { templateId: template.id, aiModel: r.aiModel ?? null, success: false, responseTimeMs: null };
       events.push(event);
-      const out = service.renderTemplateRow(template, { variables: r.variables, strict: r.strict });
+      const out = service.renderTemplateRow(template, {
+        variables: r.variables,
+        strict: r.strict,
+        maxOutputBytes: ctx.deps.config.limits.maxRenderBytes,
+      });
       event.success = true;
       return {
         result: {
@@ -106,7 +121,16 @@ export const templateResolvers: Resolvers = {
     categories: (_, __, ctx) => ctx.loaders.categories.load('all'),
   },
   Mutation: {
-    createTemplate: (_, { input }, ctx) => service.createTemplate(ctx.templates, input),
+    createTemplate: (_, { input, idempotencyKey }, ctx) =>
+      withIdempotency(
+        ctx.deps.db,
+        { scope: `createTemplate:${ctx.apiKey?.id ?? 'anonymous'}`, key: idempotencyKey, input, codec: templateByIdCodec },
+        (trx, afterCommit) =>
+          service.createTemplate(
+            { ...ctx.templates, db: trx, onTemplatesChanged: (c) => afterCommit(() => ctx.templates.onTemplatesChanged?.(c)) },
+            input,
+          ),
+      ),
     updateTemplate: (_, { id, input }, ctx) => service.updateTemplate(ctx.templates, id, input),
     deleteTemplate: (_, { id }, ctx) => service.deleteTemplate(ctx.templates, id),
     restoreTemplateVersion: (_, { id, version }, ctx) => service.restoreTemplateVersion(ctx.templates, id, version),

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
 import { badInput, conflict, isUniqueViolation, notFound } from '../../errors.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { isUuid } from '../../lib/uuid.ts';
 import { renderContent, type RenderOutcome } from './render.ts';
@@ -67,7 +68,7 @@ export async function createTemplate(deps: TemplateServiceDeps, input: CreateTem
   assertValidTemplate(fields, deps.config.templates);
   let row: TemplateRow;
   try {
-    [row] = (await deps.db.transaction().execute((trx) =>
+    [row] = (await inTransaction(deps.db, (trx) =>
       repo.insertTemplates(trx, [
         {
           name: fields.name,
@@ -235,6 +236,8 @@ export async function restoreTemplateVersion(
 export interface RenderRequest {
   variables?: unknown;
   strict?: boolean | null;
+  /** The largest rendered output allowed (RENDER_MAX_OUTPUT_BYTES). */
+  maxOutputBytes?: number;
 }
 
 /** Renders an active template; missing required variables, and unknown ones in strict mode, are BAD_USER_INPUT. */
@@ -243,7 +246,7 @@ export function renderTemplateRow(template: TemplateRow, req: RenderRequest): Re
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
     throw badInput('variables must be a JSON object', { argument: 'variables' });
   }
-  const outcome = renderContent(template.content, template.variables, values as Record<string, unknown>);
+  const outcome = renderContent(template.content, template.variables, values as Record<string, unknown>, req.maxOutputBytes);
   if (outcome.missingRequired.length) {
     throw badInput(`Missing required variables: ${outcome.missingRequired.join(', ')}`, {
       missing: outcome.missingRequired,

@@ -1,6 +1,7 @@
 import type { Resolvers } from '../../__generated__/resolvers-types.ts';
 import { badInput, notFound } from '../../errors.ts';
 import { cachedBatch } from '../../cache/index.ts';
+import { withIdempotency } from '../idempotency/idempotency.service.ts';
 import { USAGE_CACHE_KINDS } from './usage.loaders.ts';
 import { findPopularTemplates } from './usage.repository.ts';
 import { recordUsageEvents, summariseUsage } from './usage.service.ts';
@@ -29,15 +30,18 @@ export const usageResolvers: Resolvers = {
     recordUsage: async (_, args, ctx) => {
       const template = await ctx.loaders.templateById.load(args.templateId);
       if (!template) throw notFound(`No template with id "${args.templateId}"`, { id: args.templateId });
-      const [event] = await recordUsageEvents(ctx.deps.db, ctx.deps.cache, [
-        {
-          templateId: template.id,
-          aiModel: args.aiModel ?? null,
-          success: args.success,
-          responseTimeMs: args.responseTimeMs ?? null,
-        },
-      ]);
-      return event!;
+      const event = {
+        templateId: template.id,
+        aiModel: args.aiModel ?? null,
+        success: args.success,
+        responseTimeMs: args.responseTimeMs ?? null,
+      };
+      if (args.idempotencyKey == null) return (await recordUsageEvents(ctx.deps.db, ctx.deps.cache, [event]))[0]!;
+      return withIdempotency(
+        ctx.deps.db,
+        { scope: `recordUsage:${ctx.apiKey?.id ?? 'anonymous'}`, key: args.idempotencyKey, input: event },
+        async (trx, afterCommit) => (await recordUsageEvents(trx, ctx.deps.cache, [event], afterCommit))[0]!,
+      );
     },
   },
   PromptTemplate: {

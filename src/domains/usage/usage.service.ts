@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Cache } from '../../cache/index.ts';
 import type { Database } from '../../db/database.ts';
 import { badInput } from '../../errors.ts';
@@ -77,15 +77,22 @@ export function usageEventProblems(e: { aiModel?: string | null; responseTimeMs?
  * would make them uncacheable under load.
  */
 export async function recordUsageEvents(
-  db: Kysely<Database>,
+  db: Kysely<Database> | Transaction<Database>,
   cache: Cache,
   events: readonly NewUsageEvent[],
+  /** Defers the cache invalidation until the caller's transaction commits; by default it runs at once. */
+  afterCommit: (fn: () => unknown) => void = (fn) => void fn(),
 ): Promise<UsageEventRow[]> {
   for (const e of events) {
     const problems = usageEventProblems(e);
     if (problems.length) throw badInput(`Invalid usage event: ${problems.join('; ')}`, { problems });
   }
   const rows = await insertUsageEvents(db, events);
-  if (rows.length) await cache.delete(USAGE_CACHE_KINDS.usage, [...new Set(rows.map((r) => r.template_id))]);
+  if (rows.length) {
+    const ids = [...new Set(rows.map((r) => r.template_id))];
+    let invalidated: Promise<void> | undefined;
+    afterCommit(() => (invalidated = cache.delete(USAGE_CACHE_KINDS.usage, ids)));
+    await invalidated;
+  }
   return rows;
 }
