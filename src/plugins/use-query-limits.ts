@@ -98,12 +98,7 @@ export function operationCost(
     }
     return total;
   };
-  const root =
-    operation.operation === 'mutation'
-      ? schema.getMutationType()
-      : operation.operation === 'subscription'
-        ? schema.getSubscriptionType()
-        : schema.getQueryType();
+  const root = schema.getRootType(operation.operation);
   return cost(operation.selectionSet, root);
 }
 

@@ -69,12 +69,7 @@ export function requiredScopes(
       }
     }
   };
-  const root =
-    operation.operation === 'mutation'
-      ? schema.getMutationType()
-      : operation.operation === 'subscription'
-        ? schema.getSubscriptionType()
-        : schema.getQueryType();
+  const root = schema.getRootType(operation.operation);
   walk(operation.selectionSet, root, true);
   return out;
 }

@@ -23,6 +23,13 @@ export interface ModelUsageRow {
   last_used_at: Date | null;
 }
 
+/** The upsert action shared by every rollup: add the new figures to the row (`x`) already there. */
+const ADD_TO_ROLLUP = sql.raw(`
+  count = x.count + excluded.count, success_count = x.success_count + excluded.success_count,
+  response_time_sum = x.response_time_sum + excluded.response_time_sum,
+  response_time_count = x.response_time_count + excluded.response_time_count,
+  last_used_at = greatest(x.last_used_at, excluded.last_used_at)`);
+
 /**
  * Inserts usage events and adds them to every rollup (per template, per template and model, per UTC day and
  * model) in one statement, so events and rollups can never disagree. Returns the events in input order.
@@ -49,30 +56,18 @@ export async function insertUsageEvents(db: Db, events: readonly NewUsageEvent[]
       INSERT INTO template_usage_totals AS x
         (template_id, count, success_count, response_time_sum, response_time_count, last_used_at)
       SELECT template_id, sum(n), sum(ok), sum(rt_sum), sum(rt_n), max(last) FROM agg GROUP BY template_id ORDER BY template_id
-      ON CONFLICT (template_id) DO UPDATE SET
-        count = x.count + excluded.count, success_count = x.success_count + excluded.success_count,
-        response_time_sum = x.response_time_sum + excluded.response_time_sum,
-        response_time_count = x.response_time_count + excluded.response_time_count,
-        last_used_at = greatest(x.last_used_at, excluded.last_used_at)
+      ON CONFLICT (template_id) DO UPDATE SET ${ADD_TO_ROLLUP}
     ), models AS (
       INSERT INTO template_usage_model_totals AS x
         (template_id, ai_model, count, success_count, response_time_sum, response_time_count, last_used_at)
       SELECT template_id, ai_model, sum(n), sum(ok), sum(rt_sum), sum(rt_n), max(last)
       FROM agg GROUP BY template_id, ai_model ORDER BY template_id, ai_model
-      ON CONFLICT (template_id, ai_model) DO UPDATE SET
-        count = x.count + excluded.count, success_count = x.success_count + excluded.success_count,
-        response_time_sum = x.response_time_sum + excluded.response_time_sum,
-        response_time_count = x.response_time_count + excluded.response_time_count,
-        last_used_at = greatest(x.last_used_at, excluded.last_used_at)
+      ON CONFLICT (template_id, ai_model) DO UPDATE SET ${ADD_TO_ROLLUP}
     ), daily AS (
       INSERT INTO template_usage_daily AS x
         (template_id, day, ai_model, count, success_count, response_time_sum, response_time_count, last_used_at)
       SELECT template_id, day, ai_model, n, ok, rt_sum, rt_n, last FROM agg ORDER BY template_id, day, ai_model
-      ON CONFLICT (template_id, day, ai_model) DO UPDATE SET
-        count = x.count + excluded.count, success_count = x.success_count + excluded.success_count,
-        response_time_sum = x.response_time_sum + excluded.response_time_sum,
-        response_time_count = x.response_time_count + excluded.response_time_count,
-        last_used_at = greatest(x.last_used_at, excluded.last_used_at)
+      ON CONFLICT (template_id, day, ai_model) DO UPDATE SET ${ADD_TO_ROLLUP}
     )
     SELECT id::text AS id, template_id, ai_model, success, response_time_ms, created_at FROM ev ORDER BY ev.id
   `.execute(db);
