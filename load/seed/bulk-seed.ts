@@ -127,6 +127,8 @@ export async function seedBulk(databaseUrl: string, options: BulkSeedOptions): P
     await q('BEGIN');
     await q('SET LOCAL statement_timeout = 0');
     await q('SET LOCAL synchronous_commit = off');
+    // Room for the rollups' hash aggregates, which would otherwise spill to disk.
+    await q(`SET LOCAL work_mem = '256MB'`);
     await q(`SELECT pg_advisory_xact_lock(hashtext('bulk-seed'))`);
     const existing = (await q(`SELECT name FROM service_seeds WHERE name LIKE $1`, [`${MARKER_PREFIX}%`])).rows as { name: string }[];
     if (existing.length > 0 && !options.reset) {

@@ -1,0 +1,74 @@
+/**
+ * The service under load, started by the runner in a child process (`fork`): `startApp` exactly as `npm start`
+ * does, plus an opt-in stats hook the runner reads over IPC. Counts executed SQL statements (through the
+ * database handle's query listeners), samples the pool's busy and waiting clients, and reports the cache's
+ * statistics when the app has a cache exposing `stats()`.
+ *
+ * Messages from the runner: `reset` (zero the counters after warm-up), `stats` (report them), `stop`.
+ */
+import { startApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { ChildStats, CacheFigures, FromChild, ToChild } from './ipc.ts';
+
+if (!process.send) throw new Error('app-child must be started with an IPC channel (child_process.fork)');
+const send = (m: FromChild) => process.send!(m);
+
+const config = loadConfig();
+const app = await startApp(config, createLogger(config.logLevel));
+const { pool } = app.deps.dbHandle;
+
+/** The cache's own figures, when the app has a cache (`deps.cache.stats()`); absent otherwise. */
+function cacheFigures(): CacheFigures | undefined {
+  const cache = (app.deps as { cache?: { stats?: () => Record<string, unknown> } }).cache;
+  const s = cache?.stats?.();
+  if (!s) return undefined;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  return { hits: num(s.hits), misses: num(s.misses), hitRatio: num(s.hitRatio) };
+}
+
+let statements = 0;
+let failedStatements = 0;
+let peakBusy = 0;
+let peakWaiting = 0;
+let cacheAtReset = cacheFigures();
+
+function samplePool() {
+  const busy = pool.totalCount - pool.idleCount;
+  if (busy > peakBusy) peakBusy = busy;
+  if (pool.waitingCount > peakWaiting) peakWaiting = pool.waitingCount;
+}
+app.deps.dbHandle.onQuery((e) => {
+  statements++;
+  if (e.error) failedStatements++;
+  samplePool();
+});
+setInterval(samplePool, 10).unref();
+
+process.on('message', (msg: ToChild) => {
+  if (msg.type === 'reset') {
+    statements = 0;
+    failedStatements = 0;
+    peakBusy = 0;
+    peakWaiting = 0;
+    cacheAtReset = cacheFigures();
+    send({ type: 'reset-done' });
+  } else if (msg.type === 'stats') {
+    const stats: ChildStats = {
+      statements,
+      failedStatements,
+      poolPeakBusy: peakBusy,
+      poolPeakWaiting: peakWaiting,
+      poolMax: config.db.poolMax,
+      cacheAtReset,
+      cacheNow: cacheFigures(),
+      memory: process.memoryUsage(),
+    };
+    send({ type: 'stats', stats });
+  } else if (msg.type === 'stop') {
+    void app.close(2_000).finally(() => process.exit(0));
+  }
+});
+process.on('disconnect', () => void app.close(2_000).finally(() => process.exit(0)));
+
+send({ type: 'ready', url: app.url, pid: process.pid });

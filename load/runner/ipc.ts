@@ -1,0 +1,27 @@
+/** The messages between the runner and its server child processes. */
+
+export interface CacheFigures {
+  hits: number | undefined;
+  misses: number | undefined;
+  hitRatio: number | undefined;
+}
+
+export interface ChildStats {
+  /** SQL statements executed since the last reset, and how many of them failed. */
+  statements: number;
+  failedStatements: number;
+  /** Most pool clients checked out at once, and most requests waiting for one, since the last reset. */
+  poolPeakBusy: number;
+  poolPeakWaiting: number;
+  poolMax: number;
+  cacheAtReset: CacheFigures | undefined;
+  cacheNow: CacheFigures | undefined;
+  memory: NodeJS.MemoryUsage;
+}
+
+export type ToChild = { type: 'reset' } | { type: 'stats' } | { type: 'stop' };
+
+export type FromChild =
+  | { type: 'ready'; url: string; pid: number }
+  | { type: 'reset-done' }
+  | { type: 'stats'; stats: ChildStats };
