@@ -12,6 +12,7 @@
  *   --skip-seed            do not seed the bulk data set
  *   --templates/--usage/--memory/--contents/--seed/--reset   the bulk data set (see npm run seed:bulk)
  *   --out DIR              where to write the JSON (default load/results)
+ *   --cpu-prof             profile the service (node --cpu-prof) into <out>/profiles/
  *
  * The database: DATABASE_URL when set, otherwise an embedded PostgreSQL of the runner's own (data under
  * LOAD_PG_DIR, default .data/load-pg, on a free port). REDIS_URL and every other setting are passed through
@@ -68,11 +69,11 @@ interface Child {
 }
 
 /** Forks a TypeScript server module and waits for its `ready` message. */
-async function startChild(file: string, env: NodeJS.ProcessEnv): Promise<Child> {
+async function startChild(file: string, env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<Child> {
   const proc = fork(path.join(HERE, file), [], {
     cwd: ROOT,
     env,
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<Extract<FromChild, { type: 'ready' }>>((resolve, reject) => {
@@ -404,6 +405,7 @@ interface RunContext {
   ceilings: Map<number, CeilingFigures>;
   dataset: BulkSeedResult | undefined;
   outDir: string;
+  cpuProf: boolean;
 }
 
 async function runScenario(scenario: Scenario, ctx: RunContext) {
@@ -435,7 +437,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
     PORT: '0',
     NODE_ENV: 'production',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  });
+  }, ctx.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ctx.outDir, 'profiles')}`, `--cpu-prof-name=${scenario.name}-${Date.now()}.cpuprofile`] : []);
   try {
     const fixtures = parseFixtures(await postJson(app.url, FIXTURE_BODY), newRunId(Date.now(), Math.random));
     const next = generatorFor(scenario, fixtures, 0x5eed);
@@ -578,6 +580,7 @@ async function main(): Promise<number> {
       'ceiling-duration': { type: 'string' },
       'skip-ceiling': { type: 'boolean', default: false },
       'skip-seed': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
       out: { type: 'string', default: path.join(ROOT, 'load/results') },
     },
   });
@@ -634,6 +637,7 @@ async function main(): Promise<number> {
       ceilings: new Map(),
       dataset,
       outDir: path.resolve(values.out),
+      cpuProf: values['cpu-prof'],
     };
     let failed = 0;
     for (const name of names) {
