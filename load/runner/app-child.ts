@@ -6,6 +6,7 @@
  *
  * Messages from the runner: `reset` (zero the counters after warm-up), `stats` (report them), `stop`.
  */
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { startApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -32,6 +33,10 @@ let failedStatements = 0;
 let peakBusy = 0;
 let peakWaiting = 0;
 let cacheAtReset = cacheFigures();
+// How busy and how late the event loop was: a saturated loop delays every pooled query's turnaround.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+let eluAtReset: EventLoopUtilization = performance.eventLoopUtilization();
 
 function samplePool() {
   const busy = pool.totalCount - pool.idleCount;
@@ -52,6 +57,8 @@ process.on('message', (msg: ToChild) => {
     peakBusy = 0;
     peakWaiting = 0;
     cacheAtReset = cacheFigures();
+    loopDelay.reset();
+    eluAtReset = performance.eventLoopUtilization();
     send({ type: 'reset-done' });
   } else if (msg.type === 'stats') {
     const stats: ChildStats = {
@@ -63,6 +70,12 @@ process.on('message', (msg: ToChild) => {
       cacheAtReset,
       cacheNow: cacheFigures(),
       memory: process.memoryUsage(),
+      eventLoop: {
+        utilization: performance.eventLoopUtilization(eluAtReset).utilization,
+        delayP50Ms: loopDelay.percentile(50) / 1e6,
+        delayP99Ms: loopDelay.percentile(99) / 1e6,
+        delayMaxMs: loopDelay.max / 1e6,
+      },
     };
     send({ type: 'stats', stats });
   } else if (msg.type === 'stop') {

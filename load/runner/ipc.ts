@@ -17,6 +17,8 @@ export interface ChildStats {
   cacheAtReset: CacheFigures | undefined;
   cacheNow: CacheFigures | undefined;
   memory: NodeJS.MemoryUsage;
+  /** Share of time the event loop was busy since the reset, and how late its timers fired. */
+  eventLoop: { utilization: number; delayP50Ms: number; delayP99Ms: number; delayMaxMs: number };
 }
 
 export type ToChild = { type: 'reset' } | { type: 'stats' } | { type: 'stop' };

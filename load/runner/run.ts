@@ -13,6 +13,7 @@
  *   --templates/--usage/--memory/--contents/--seed/--reset   the bulk data set (see npm run seed:bulk)
  *   --out DIR              where to write the JSON (default load/results)
  *   --cpu-prof             profile the service (node --cpu-prof) into <out>/profiles/
+ *   --service-node-args A  extra Node flags for the service process, e.g. --service-node-args=--max-semi-space-size=8
  *
  * The database: DATABASE_URL when set, otherwise an embedded PostgreSQL of the runner's own (data under
  * LOAD_PG_DIR, default .data/load-pg, on a free port). REDIS_URL and every other setting are passed through
@@ -68,6 +69,9 @@ interface Child {
   stop(): Promise<void>;
 }
 
+/** Children still running, so an interrupted run can stop them. */
+const liveChildren = new Set<ChildProcess>();
+
 /** Forks a TypeScript server module and waits for its `ready` message. */
 async function startChild(file: string, env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<Child> {
   const proc = fork(path.join(HERE, file), [], {
@@ -76,6 +80,8 @@ async function startChild(file: string, env: NodeJS.ProcessEnv, execArgv: string
     execArgv: ['--import', 'tsx', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  liveChildren.add(proc);
+  proc.once('exit', () => liveChildren.delete(proc));
   const ready = await new Promise<Extract<FromChild, { type: 'ready' }>>((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`${file} exited (code ${code}) before it was ready`));
     proc.once('exit', onExit);
@@ -91,14 +97,17 @@ async function startChild(file: string, env: NodeJS.ProcessEnv, execArgv: string
     url: ready.url,
     pid: ready.pid,
     request(msg, reply) {
-      return new Promise((resolve) => {
+      return new Promise((resolve, reject) => {
+        const onExit = (code: number | null) => reject(new Error(`${file} exited (code ${code}) while asked for ${msg.type}`));
         const on = (m: FromChild) => {
           if (m.type === reply) {
             proc.off('message', on);
+            proc.off('exit', onExit);
             resolve(m as never);
           }
         };
         proc.on('message', on);
+        proc.once('exit', onExit);
         proc.send(msg);
       });
     },
@@ -406,6 +415,7 @@ interface RunContext {
   dataset: BulkSeedResult | undefined;
   outDir: string;
   cpuProf: boolean;
+  serviceNodeArgs: string[];
 }
 
 async function runScenario(scenario: Scenario, ctx: RunContext) {
@@ -437,7 +447,10 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
     PORT: '0',
     NODE_ENV: 'production',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  }, ctx.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ctx.outDir, 'profiles')}`, `--cpu-prof-name=${scenario.name}-${Date.now()}.cpuprofile`] : []);
+  }, [
+    ...ctx.serviceNodeArgs,
+    ...(ctx.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ctx.outDir, 'profiles')}`, `--cpu-prof-name=${scenario.name}-${Date.now()}.cpuprofile`] : []),
+  ]);
   try {
     const fixtures = parseFixtures(await postJson(app.url, FIXTURE_BODY), newRunId(Date.now(), Math.random));
     const next = generatorFor(scenario, fixtures, 0x5eed);
@@ -459,6 +472,8 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       sqlPerRequest: summary.requests ? round(stats.statements / summary.requests, 2) : null,
       cacheHitRatio: cacheHitRatio(stats),
       heapUsedMb: round(stats.memory.heapUsed / 1048576, 1),
+      eventLoopUtilization: round(stats.eventLoop.utilization, 3),
+      eventLoopDelayMs: { p50: round(stats.eventLoop.delayP50Ms), p99: round(stats.eventLoop.delayP99Ms), max: round(stats.eventLoop.delayMaxMs) },
     };
     const ratio = ceiling?.rps ? round(rps / ceiling.rps, 3) : null;
     const t = scenario.thresholds;
@@ -490,6 +505,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       warmupSeconds: ctx.warmup,
       machine: { cpus: os.cpus().length, node: process.version, loadavg: os.loadavg().map((n) => round(n, 2)) },
       service: {
+        nodeArgs: ctx.serviceNodeArgs,
         database: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded',
         redis: Boolean(process.env.REDIS_URL),
         dataset: ctx.dataset ? { marker: ctx.dataset.marker, counts: ctx.dataset.counts } : null,
@@ -536,6 +552,8 @@ function print(r: {
     `  server: peak RSS ${s.peakRssMb} MB, DB connections in use ${s.peakDbConnectionsActive} (open ${s.peakDbConnectionsOpen}), ` +
       `pool busy ${s.poolPeakBusy}/${s.poolMax} (waiting ${s.poolPeakWaiting}), SQL/request ${s.sqlPerRequest}, cache hit ratio ${s.cacheHitRatio ?? 'n/a'}`,
   );
+  const loop = s.eventLoopDelayMs as { p99: number | null } | undefined;
+  console.log(`  event loop: ${Math.round(Number(s.eventLoopUtilization) * 100)}% busy, delay p99 ${loop?.p99} ms; heap ${s.heapUsedMb} MB`);
   for (const [op, f] of Object.entries(r.perOperation)) {
     const bad = f.graphqlErrors + f.non2xx;
     console.log(
@@ -581,6 +599,7 @@ async function main(): Promise<number> {
       'skip-ceiling': { type: 'boolean', default: false },
       'skip-seed': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
+      'service-node-args': { type: 'string' },
       out: { type: 'string', default: path.join(ROOT, 'load/results') },
     },
   });
@@ -600,6 +619,18 @@ async function main(): Promise<number> {
   let embedded: EmbeddedPg | undefined;
   let databaseUrl = process.env.DATABASE_URL;
   let monitor: pg.Client | undefined;
+  // An interrupted run still stops what it started: the server children and the embedded PostgreSQL.
+  const interrupt = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: stopping`);
+    const exits = [...liveChildren].map((child) => new Promise((resolve) => child.once('exit', resolve)));
+    for (const child of liveChildren) child.kill('SIGTERM');
+    const grace = new Promise((resolve) => setTimeout(resolve, 5_000));
+    void Promise.race([Promise.all(exits), grace])
+      .then(() => embedded?.stop())
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   try {
     if (!databaseUrl) {
       const port = await freePort();
@@ -625,6 +656,7 @@ async function main(): Promise<number> {
       );
     }
     monitor = new pg.Client({ connectionString: databaseUrl });
+    monitor.on('error', () => {}); // the database going away (an interrupted run) is not the monitor's to report
     await monitor.connect();
     const ctx: RunContext = {
       databaseUrl,
@@ -638,6 +670,7 @@ async function main(): Promise<number> {
       dataset,
       outDir: path.resolve(values.out),
       cpuProf: values['cpu-prof'],
+      serviceNodeArgs: (values['service-node-args'] ?? '').split(/\s+/).filter(Boolean),
     };
     let failed = 0;
     for (const name of names) {
