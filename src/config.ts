@@ -33,6 +33,36 @@ const schema = z.object({
   PAGE_SIZE_DEFAULT: int(20, 1),
   PAGE_SIZE_MAX: int(100, 1),
   SEED_TEMPLATES: bool(true),
+  BATCH_MAX_ITEMS: int(100, 1),
+  GENERATED_CONTENT_MAX_BYTES: int(1024 * 1024, 1),
+  MEMORY_DEFAULT_TTL_SECONDS: int(3600, 1),
+  MEMORY_MAX_TTL_SECONDS: int(365 * 24 * 3600, 1),
+  MEMORY_MAX_CONTENT_BYTES: int(100 * 1024, 1),
+  MEMORY_BATCH_MAX: int(500, 1),
+  MEMORY_SWEEP_INTERVAL_MS: int(60_000, 10),
+  MEMORY_SWEEP_BATCH: int(1_000, 1),
+  MEMORY_SWEEP_MAX_BATCHES: int(100, 1),
+  EXPORT_BATCH_SIZE: int(500, 1),
+  /** Prefix of every cache key, so several services (or test runs) can share one Redis. */
+  CACHE_NAMESPACE: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('mcp'),
+  /** Bounds of the in-process store (used when REDIS_URL is unset): entries and approximate bytes. */
+  CACHE_MAX_ENTRIES: int(10_000, 1),
+  CACHE_MAX_BYTES: int(64 * 1024 * 1024, 1024),
+  /** Each cache call gives up after this long and the request is served from PostgreSQL. */
+  CACHE_TIMEOUT_MS: int(50, 1),
+  /** After this many failed or timed-out calls in a row, the store is bypassed ... */
+  CACHE_BYPASS_AFTER_FAILURES: int(3, 1),
+  /** ... for this long, then tried again. */
+  CACHE_RETRY_INTERVAL_MS: int(1_000, 1),
+  /** Cache failures are logged at most once per this interval (with the number seen since the last log). */
+  CACHE_ERROR_LOG_INTERVAL_MS: int(30_000, 1),
+  CACHE_TTL_TEMPLATE_MS: int(300_000, 1),
+  CACHE_TTL_USAGE_MS: int(10_000, 1),
+  CACHE_TTL_LIST_MS: int(60_000, 1),
+  /** Each TTL is spread by up to ± this fraction so entries written together do not expire together. */
+  CACHE_TTL_JITTER: z.coerce.number().min(0).max(0.5).default(0.1),
+  /** Templates loaded into the cache in the background at start (0 turns warming off). */
+  CACHE_WARM_COUNT: int(50, 0),
 });
 
 export interface Config {
@@ -50,6 +80,34 @@ export interface Config {
   };
   readonly pagination: { readonly defaultSize: number; readonly maxSize: number };
   readonly seedTemplates: boolean;
+  /** Most items in one createTemplates / renderTemplates call. */
+  readonly batchMaxItems: number;
+  readonly content: { readonly maxBytes: number };
+  readonly memory: {
+    readonly defaultTtlSeconds: number;
+    readonly maxTtlSeconds: number;
+    readonly maxContentBytes: number;
+    readonly batchMax: number;
+    readonly sweepIntervalMs: number;
+    readonly sweepBatch: number;
+    readonly sweepMaxBatches: number;
+  };
+  /** Rows fetched per round trip by the streaming exports. */
+  readonly exportBatchSize: number;
+  readonly cache: CacheConfig;
+}
+
+export interface CacheConfig {
+  readonly namespace: string;
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+  readonly bypassAfterFailures: number;
+  readonly retryIntervalMs: number;
+  readonly errorLogIntervalMs: number;
+  readonly ttl: { readonly templateMs: number; readonly usageMs: number; readonly listMs: number };
+  readonly ttlJitter: number;
+  readonly warmCount: number;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +140,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     templates: { categories: e.TEMPLATE_CATEGORIES, maxContentBytes: e.TEMPLATE_MAX_CONTENT_BYTES },
     pagination: { defaultSize: e.PAGE_SIZE_DEFAULT, maxSize: e.PAGE_SIZE_MAX },
     seedTemplates: e.SEED_TEMPLATES,
+    batchMaxItems: e.BATCH_MAX_ITEMS,
+    content: { maxBytes: e.GENERATED_CONTENT_MAX_BYTES },
+    memory: {
+      defaultTtlSeconds: e.MEMORY_DEFAULT_TTL_SECONDS,
+      maxTtlSeconds: e.MEMORY_MAX_TTL_SECONDS,
+      maxContentBytes: e.MEMORY_MAX_CONTENT_BYTES,
+      batchMax: e.MEMORY_BATCH_MAX,
+      sweepIntervalMs: e.MEMORY_SWEEP_INTERVAL_MS,
+      sweepBatch: e.MEMORY_SWEEP_BATCH,
+      sweepMaxBatches: e.MEMORY_SWEEP_MAX_BATCHES,
+    },
+    exportBatchSize: e.EXPORT_BATCH_SIZE,
+    cache: {
+      namespace: e.CACHE_NAMESPACE,
+      maxEntries: e.CACHE_MAX_ENTRIES,
+      maxBytes: e.CACHE_MAX_BYTES,
+      timeoutMs: e.CACHE_TIMEOUT_MS,
+      bypassAfterFailures: e.CACHE_BYPASS_AFTER_FAILURES,
+      retryIntervalMs: e.CACHE_RETRY_INTERVAL_MS,
+      errorLogIntervalMs: e.CACHE_ERROR_LOG_INTERVAL_MS,
+      ttl: { templateMs: e.CACHE_TTL_TEMPLATE_MS, usageMs: e.CACHE_TTL_USAGE_MS, listMs: e.CACHE_TTL_LIST_MS },
+      ttlJitter: e.CACHE_TTL_JITTER,
+      warmCount: e.CACHE_WARM_COUNT,
+    },
   });
 }
 

@@ -1,10 +1,14 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
+import type { Cache } from './cache/index.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { DbHandle } from './db/create-db.ts';
+import { createContentLoaders, type ContentLoaders } from './domains/content/content.loaders.ts';
+import { invalidateTemplates } from './domains/templates/templates.cache.ts';
 import { createTemplateLoaders, type TemplateLoaders } from './domains/templates/templates.loaders.ts';
 import type { TemplateServiceDeps } from './domains/templates/templates.service.ts';
+import { createUsageLoaders, USAGE_CACHE_KINDS, type UsageLoaders } from './domains/usage/usage.loaders.ts';
 import type { Logger } from './logger.ts';
 
 /** What the server is built from: created once at start, shared by every request. */
@@ -13,9 +17,11 @@ export interface AppDeps {
   dbHandle: DbHandle;
   db: Kysely<Database>;
   logger: Logger;
+  /** The shared Keyv cache (in process, or Redis when REDIS_URL is set). */
+  cache: Cache;
 }
 
-export type Loaders = TemplateLoaders;
+export type Loaders = TemplateLoaders & UsageLoaders & ContentLoaders;
 
 /** The per-request context: shared dependencies plus loaders made fresh for this request. */
 export interface Context extends YogaInitialContext {
@@ -26,10 +32,19 @@ export interface Context extends YogaInitialContext {
 
 /** Builds the per-request part of the context. Loaders must never outlive one request. */
 export function createRequestContext(deps: AppDeps): Omit<Context, keyof YogaInitialContext> {
-  const loaders: Loaders = createTemplateLoaders(deps.db);
+  const loaders: Loaders = {
+    ...createTemplateLoaders(deps.db, deps.cache),
+    ...createUsageLoaders(deps.db, deps.cache),
+    ...createContentLoaders(deps.db),
+  };
   return {
     deps,
     loaders,
-    templates: { db: deps.db, config: deps.config },
+    templates: {
+      db: deps.db,
+      config: deps.config,
+      // Runs after each template write commits; the mutation answers only once the cache has forgotten it.
+      onTemplatesChanged: (change) => invalidateTemplates(deps.cache, change, [USAGE_CACHE_KINDS.popular]),
+    },
   };
 }

@@ -5,7 +5,11 @@ import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { createSchema, createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import type { Resolvers } from './__generated__/resolvers-types.ts';
 import { createRequestContext, type AppDeps, type Context } from './context.ts';
+import { useExportRoutes } from './domains/export/export.routes.ts';
+import { contentResolvers } from './domains/content/content.resolvers.ts';
+import { memoryResolvers } from './domains/memory/memory.resolvers.ts';
 import { templateResolvers } from './domains/templates/templates.resolvers.ts';
+import { usageResolvers } from './domains/usage/usage.resolvers.ts';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../schema.graphql', import.meta.url));
 
@@ -47,6 +51,9 @@ export function createServer(deps: AppDeps): Server {
   const resolvers = mergeResolvers(
     { DateTime: DateTimeResolver, JSON: JSONResolver } as Resolvers,
     templateResolvers,
+    usageResolvers,
+    contentResolvers,
+    memoryResolvers,
   );
   return createYoga<Record<string, unknown>, RequestContext>({
     schema: createSchema<Context>({ typeDefs, resolvers: resolvers as never }) as never,
@@ -55,6 +62,6 @@ export function createServer(deps: AppDeps): Server {
     graphiql: { title: 'Prompt templates', defaultQuery: GRAPHIQL_EXAMPLE },
     logging: false,
     context: () => createRequestContext(deps),
-    plugins: [useDeferStream()],
+    plugins: [useDeferStream(), useExportRoutes(deps)],
   });
 }

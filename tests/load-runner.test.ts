@@ -30,7 +30,19 @@ beforeAll(async () => {
   database = await createTestDatabase();
   child = fork(CHILD, [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, DATABASE_URL: database.url, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', SEED_TEMPLATES: 'false', DB_POOL_MAX: '3' },
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      // The in-process cache (no shared Redis), and no background statements: no warming, no memory sweep.
+      REDIS_URL: '',
+      CACHE_WARM_COUNT: '0',
+      MEMORY_SWEEP_INTERVAL_MS: '3600000',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SEED_TEMPLATES: 'false',
+      DB_POOL_MAX: '3',
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<Extract<FromChild, { type: 'ready' }>>((resolve, reject) => {
@@ -63,6 +75,9 @@ describe('the service child process of the load runner', () => {
     });
     ({ stats } = await ask({ type: 'stats' }, 'stats'));
     expect(stats).toMatchObject<Partial<ChildStats>>({ statements: 3, failedStatements: 0, poolMax: 3 });
+    // The cache's counters come along, for the run's hit ratio.
+    expect(stats.cacheNow?.store).toBe('memory');
+    expect(typeof stats.cacheNow?.misses).toBe('number');
     expect(stats.poolPeakBusy).toBeGreaterThanOrEqual(1);
     expect(stats.poolPeakBusy).toBeLessThanOrEqual(3);
 

@@ -1,8 +1,8 @@
 /**
  * The service under load, started by the runner in a child process (`fork`): `startApp` exactly as `npm start`
  * does, plus an opt-in stats hook the runner reads over IPC. Counts executed SQL statements (through the
- * database handle's query listeners), samples the pool's busy and waiting clients, and reports the cache's
- * statistics when the app has a cache exposing `stats()`.
+ * database handle's query listeners), samples the pool's busy and waiting clients and the event loop, and
+ * reports the cache's counters (`deps.cache.stats()`).
  *
  * Messages from the runner: `reset` (zero the counters after warm-up), `stats` (report them), `stop`.
  */
@@ -19,13 +19,13 @@ const config = loadConfig();
 const app = await startApp(config, createLogger(config.logLevel));
 const { pool } = app.deps.dbHandle;
 
-/** The cache's own figures, when the app has a cache (`deps.cache.stats()`); absent otherwise. */
+/** The cache's counters (hits and misses, in total and per kind of entry), to compute the run's hit ratio. */
 function cacheFigures(): CacheFigures | undefined {
-  const cache = (app.deps as { cache?: { stats?: () => Record<string, unknown> } }).cache;
-  const s = cache?.stats?.();
+  const s = app.deps.cache?.stats();
   if (!s) return undefined;
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  return { hits: num(s.hits), misses: num(s.misses), hitRatio: num(s.hitRatio) };
+  const byKind: CacheFigures['byKind'] = {};
+  for (const [kind, c] of Object.entries(s.byKind)) byKind[kind] = { hits: c.hits, misses: c.misses, errors: c.errors };
+  return { hits: s.hits, misses: s.misses, errors: s.errors, hitRatio: s.hitRatio, store: s.store, byKind };
 }
 
 let statements = 0;

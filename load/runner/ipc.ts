@@ -1,9 +1,12 @@
 /** The messages between the runner and its server child processes. */
 
 export interface CacheFigures {
-  hits: number | undefined;
-  misses: number | undefined;
-  hitRatio: number | undefined;
+  hits: number;
+  misses: number;
+  errors: number;
+  hitRatio: number;
+  store: string;
+  byKind: Record<string, { hits: number; misses: number; errors: number }>;
 }
 
 export interface ChildStats {

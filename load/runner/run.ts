@@ -391,16 +391,20 @@ async function measureCeiling(connections: number, seconds: number, warmup: numb
   }
 }
 
-function cacheHitRatio(stats: ChildStats): number | null {
+/** The cache's hit ratio over the measured window (counters at the end minus at the reset), in total and per kind. */
+function cacheFiguresOfRun(stats: ChildStats) {
   const a = stats.cacheAtReset;
   const b = stats.cacheNow;
-  if (!b) return null;
-  if (a && a.hits !== undefined && a.misses !== undefined && b.hits !== undefined && b.misses !== undefined) {
-    const hits = b.hits - a.hits;
-    const total = hits + (b.misses - a.misses);
-    return total > 0 ? round(hits / total, 4) : null;
+  if (!a || !b) return { hitRatio: null, errors: null, store: null, byKind: {} };
+  const ratio = (hits: number, misses: number) => (hits + misses > 0 ? round(hits / (hits + misses), 4) : null);
+  const byKind: Record<string, { hits: number; misses: number; hitRatio: number | null }> = {};
+  for (const [kind, now] of Object.entries(b.byKind)) {
+    const before = a.byKind[kind] ?? { hits: 0, misses: 0, errors: 0 };
+    const hits = now.hits - before.hits;
+    const misses = now.misses - before.misses;
+    if (hits + misses > 0) byKind[kind] = { hits, misses, hitRatio: ratio(hits, misses) };
   }
-  return b.hitRatio !== undefined ? round(b.hitRatio, 4) : null;
+  return { hitRatio: ratio(b.hits - a.hits, b.misses - a.misses), errors: b.errors - a.errors, store: b.store, byKind };
 }
 
 interface RunContext {
@@ -462,6 +466,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
     const { stats } = await app.request({ type: 'stats' }, 'stats');
     const summary = summarise(fired);
     const rps = summary.rps ?? 0;
+    const cache = cacheFiguresOfRun(stats);
     const server = {
       ...sampled,
       poolMax: stats.poolMax,
@@ -470,7 +475,8 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       sqlStatements: stats.statements,
       failedSqlStatements: stats.failedStatements,
       sqlPerRequest: summary.requests ? round(stats.statements / summary.requests, 2) : null,
-      cacheHitRatio: cacheHitRatio(stats),
+      cacheHitRatio: cache.hitRatio,
+      cache,
       heapUsedMb: round(stats.memory.heapUsed / 1048576, 1),
       eventLoopUtilization: round(stats.eventLoop.utilization, 3),
       eventLoopDelayMs: { p50: round(stats.eventLoop.delayP50Ms), p99: round(stats.eventLoop.delayP99Ms), max: round(stats.eventLoop.delayMaxMs) },
@@ -553,6 +559,8 @@ function print(r: {
       `pool busy ${s.poolPeakBusy}/${s.poolMax} (waiting ${s.poolPeakWaiting}), SQL/request ${s.sqlPerRequest}, cache hit ratio ${s.cacheHitRatio ?? 'n/a'}`,
   );
   const loop = s.eventLoopDelayMs as { p99: number | null } | undefined;
+  const kinds = Object.entries((s.cache as { byKind: Record<string, { hitRatio: number | null; hits: number; misses: number }> }).byKind);
+  if (kinds.length) console.log(`  cache by kind: ${kinds.map(([k, v]) => `${k} ${v.hitRatio} (${v.hits}/${v.hits + v.misses})`).join(', ')}`);
   console.log(`  event loop: ${Math.round(Number(s.eventLoopUtilization) * 100)}% busy, delay p99 ${loop?.p99} ms; heap ${s.heapUsedMb} MB`);
   for (const [op, f] of Object.entries(r.perOperation)) {
     const bad = f.graphqlErrors + f.non2xx;

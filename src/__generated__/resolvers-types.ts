@@ -1,6 +1,10 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { TemplateRow, TemplateVersionRow } from '../domains/templates/templates.table.ts';
 import type { TemplateConnectionSource } from '../domains/templates/templates.service.ts';
+import type { GeneratedContentRow } from '../domains/content/content.table.ts';
+import type { UsageEventRow } from '../domains/usage/usage.table.ts';
+import type { MemoryRow } from '../domains/memory/memory.table.ts';
+import type { ConversationSource } from '../domains/memory/memory.resolvers.ts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -559,14 +563,14 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CategoryCount: ResolverTypeWrapper<CategoryCount>;
-  Conversation: ResolverTypeWrapper<Conversation>;
+  Conversation: ResolverTypeWrapper<ConversationSource>;
   ConversationConnection: ResolverTypeWrapper<ConversationConnection>;
   ConversationEdge: ResolverTypeWrapper<ConversationEdge>;
   ConversationSummary: ResolverTypeWrapper<ConversationSummary>;
   CreateTemplateInput: CreateTemplateInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  GeneratedContent: ResolverTypeWrapper<Omit<GeneratedContent, 'template'> & { template: ResolversTypes['PromptTemplate'] }>;
+  GeneratedContent: ResolverTypeWrapper<GeneratedContentRow>;
   GeneratedContentConnection: ResolverTypeWrapper<Omit<GeneratedContentConnection, 'edges'> & { edges: Array<ResolversTypes['GeneratedContentEdge']> }>;
   GeneratedContentEdge: ResolverTypeWrapper<Omit<GeneratedContentEdge, 'node'> & { node: ResolversTypes['GeneratedContent'] }>;
   GeneratedContentInput: GeneratedContentInput;
@@ -574,9 +578,9 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ItemError: ResolverTypeWrapper<ItemError>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
-  MemoryEntry: ResolverTypeWrapper<MemoryEntry>;
-  MemoryEntryConnection: ResolverTypeWrapper<MemoryEntryConnection>;
-  MemoryEntryEdge: ResolverTypeWrapper<MemoryEntryEdge>;
+  MemoryEntry: ResolverTypeWrapper<MemoryRow>;
+  MemoryEntryConnection: ResolverTypeWrapper<Omit<MemoryEntryConnection, 'edges'> & { edges: Array<ResolversTypes['MemoryEntryEdge']> }>;
+  MemoryEntryEdge: ResolverTypeWrapper<Omit<MemoryEntryEdge, 'node'> & { node: ResolversTypes['MemoryEntry'] }>;
   MemoryInput: MemoryInput;
   MemoryRole: MemoryRole;
   ModelUsage: ResolverTypeWrapper<ModelUsage>;
@@ -599,7 +603,7 @@ export type ResolversTypes = ResolversObject<{
   TemplateVariableInput: TemplateVariableInput;
   TemplateVersion: ResolverTypeWrapper<TemplateVersionRow>;
   UpdateTemplateInput: UpdateTemplateInput;
-  UsageEvent: ResolverTypeWrapper<UsageEvent>;
+  UsageEvent: ResolverTypeWrapper<UsageEventRow>;
   UsageSummary: ResolverTypeWrapper<UsageSummary>;
 }>;
 
@@ -607,14 +611,14 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   CategoryCount: CategoryCount;
-  Conversation: Conversation;
+  Conversation: ConversationSource;
   ConversationConnection: ConversationConnection;
   ConversationEdge: ConversationEdge;
   ConversationSummary: ConversationSummary;
   CreateTemplateInput: CreateTemplateInput;
   DateTime: Scalars['DateTime']['output'];
   Float: Scalars['Float']['output'];
-  GeneratedContent: Omit<GeneratedContent, 'template'> & { template: ResolversParentTypes['PromptTemplate'] };
+  GeneratedContent: GeneratedContentRow;
   GeneratedContentConnection: Omit<GeneratedContentConnection, 'edges'> & { edges: Array<ResolversParentTypes['GeneratedContentEdge']> };
   GeneratedContentEdge: Omit<GeneratedContentEdge, 'node'> & { node: ResolversParentTypes['GeneratedContent'] };
   GeneratedContentInput: GeneratedContentInput;
@@ -622,9 +626,9 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   ItemError: ItemError;
   JSON: Scalars['JSON']['output'];
-  MemoryEntry: MemoryEntry;
-  MemoryEntryConnection: MemoryEntryConnection;
-  MemoryEntryEdge: MemoryEntryEdge;
+  MemoryEntry: MemoryRow;
+  MemoryEntryConnection: Omit<MemoryEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemoryEntryEdge']> };
+  MemoryEntryEdge: Omit<MemoryEntryEdge, 'node'> & { node: ResolversParentTypes['MemoryEntry'] };
   MemoryInput: MemoryInput;
   ModelUsage: ModelUsage;
   Mutation: Record<PropertyKey, never>;
@@ -644,7 +648,7 @@ export type ResolversParentTypes = ResolversObject<{
   TemplateVariableInput: TemplateVariableInput;
   TemplateVersion: TemplateVersionRow;
   UpdateTemplateInput: UpdateTemplateInput;
-  UsageEvent: UsageEvent;
+  UsageEvent: UsageEventRow;
   UsageSummary: UsageSummary;
 }>;
 

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import type { Database } from './database.ts';
 
 // int8 (counts, sums) as JavaScript numbers: the values this service counts stay far below 2^53.
@@ -40,7 +41,7 @@ export function createDb(options: DbOptions): DbHandle {
   pool.on('error', () => {});
   const listeners = new Set<(event: QueryEvent) => void>();
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool, cursor: Cursor }),
     log(event: LogEvent) {
       if (listeners.size === 0) return;
       const e: QueryEvent = { sql: event.query.sql, durationMs: event.queryDurationMillis };

@@ -3,7 +3,7 @@ import type { ColumnType, Selectable } from 'kysely';
 export type MemoryRole = 'USER' | 'ASSISTANT' | 'SYSTEM' | 'TOOL';
 
 export interface ConversationMemoriesTable {
-  id: ColumnType<string, never, never>;
+  id: ColumnType<number, never, never>;
   session_id: string;
   conversation_id: string;
   role: MemoryRole;

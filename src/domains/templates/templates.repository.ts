@@ -64,6 +64,20 @@ export async function countTemplates(db: Db, filter: TemplateListFilter): Promis
   return Number(row.n);
 }
 
+/** Ids of the most recently updated active templates, newest first. */
+export async function findRecentlyUpdatedActiveTemplateIds(db: Db, limit: number): Promise<string[]> {
+  if (limit <= 0) return [];
+  const rows = await db
+    .selectFrom('prompt_templates')
+    .select('id')
+    .where('is_active', '=', true)
+    .orderBy('updated_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** Each category that has active templates, with their number. */
 export async function countActiveTemplatesByCategory(db: Db): Promise<{ category: string; count: number }[]> {
   const rows = await db

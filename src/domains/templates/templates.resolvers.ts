@@ -1,7 +1,11 @@
+import { GraphQLError } from 'graphql';
 import type { Resolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
+import type { NewUsageEvent } from '../usage/usage.repository.ts';
+import { recordUsageEvents, usageEventProblems } from '../usage/usage.service.ts';
 import { badInput, notFound } from '../../errors.ts';
 import { pageSize } from '../../lib/cursor.ts';
-import { countTemplates, countActiveTemplatesByCategory } from './templates.repository.ts';
+import { countTemplates } from './templates.repository.ts';
 import * as service from './templates.service.ts';
 import type { TemplateVariable } from './templates.table.ts';
 
@@ -11,6 +15,71 @@ const variableOut = (v: TemplateVariable) => ({
   required: v.required,
   defaultValue: v.defaultValue ?? null,
 });
+
+interface RenderArgs {
+  id?: string | null;
+  name?: string | null;
+  variables?: unknown;
+  strict?: boolean | null;
+  aiModel?: string | null;
+}
+
+type RenderOutput = {
+  templateId: string;
+  templateName: string;
+  version: number;
+  rendered: string;
+  usedVariables: string[];
+  defaultedVariables: string[];
+  missingVariables: string[];
+  unknownVariables: string[];
+};
+
+/**
+ * Renders each request, loading every template through the loaders (one statement for all ids, one for all
+ * names), and records one usage event per found template (success or not) in a single multi-row insert.
+ */
+async function renderMany(ctx: Context, requests: readonly RenderArgs[]): Promise<{ result?: RenderOutput; error?: GraphQLError }[]> {
+  const templates = await Promise.all(
+    requests.map((r) => {
+      if ((r.id == null) === (r.name == null)) return Promise.resolve(undefined);
+      return r.id != null ? ctx.loaders.templateById.load(r.id) : ctx.loaders.templateByName.load(r.name as string);
+    }),
+  );
+  const events: NewUsageEvent[] = [];
+  const items = requests.map((r, i) => {
+    const template = templates[i];
+    try {
+      if (template === undefined) throw badInput('Give exactly one of id and name');
+      if (!template || !template.is_active) {
+        throw notFound(`No active template ${r.id != null ? `with id "${r.id}"` : `named "${r.name}"`}`);
+      }
+      const problems = usageEventProblems({ aiModel: r.aiModel });
+      if (problems.length) throw badInput(problems.join('; '), { argument: 'aiModel' });
+      const event: NewUsageEvent = { templateId: template.id, aiModel: r.aiModel ?? null, success: false, responseTimeMs: null };
+      events.push(event);
+      const out = service.renderTemplateRow(template, { variables: r.variables, strict: r.strict });
+      event.success = true;
+      return {
+        result: {
+          templateId: template.id,
+          templateName: template.name,
+          version: template.version,
+          rendered: out.rendered,
+          usedVariables: out.usedVariables,
+          defaultedVariables: out.defaultedVariables,
+          missingVariables: out.missingVariables,
+          unknownVariables: out.unknownVariables,
+        },
+      };
+    } catch (err) {
+      if (err instanceof GraphQLError) return { error: err };
+      throw err;
+    }
+  });
+  await recordUsageEvents(ctx.deps.db, ctx.deps.cache, events);
+  return items;
+}
 
 export const templateResolvers: Resolvers = {
   Query: {
@@ -34,32 +103,32 @@ export const templateResolvers: Resolvers = {
       for (const r of page.rows) ctx.loaders.templateById.prime(r.id, r);
       return { ...page, filter };
     },
-    categories: (_, __, ctx) => countActiveTemplatesByCategory(ctx.deps.db),
+    categories: (_, __, ctx) => ctx.loaders.categories.load('all'),
   },
   Mutation: {
     createTemplate: (_, { input }, ctx) => service.createTemplate(ctx.templates, input),
     updateTemplate: (_, { id, input }, ctx) => service.updateTemplate(ctx.templates, id, input),
     deleteTemplate: (_, { id }, ctx) => service.deleteTemplate(ctx.templates, id),
     restoreTemplateVersion: (_, { id, version }, ctx) => service.restoreTemplateVersion(ctx.templates, id, version),
+    createTemplates: (_, { inputs }, ctx) => service.createTemplates(ctx.templates, inputs),
     renderTemplate: async (_, args, ctx) => {
-      if ((args.id == null) === (args.name == null)) throw badInput('Give exactly one of id and name');
-      const template = args.id != null
-        ? await ctx.loaders.templateById.load(args.id)
-        : await ctx.loaders.templateByName.load(args.name as string);
-      if (!template || !template.is_active) {
-        throw notFound(`No active template ${args.id != null ? `with id "${args.id}"` : `named "${args.name}"`}`);
+      const [item] = await renderMany(ctx, [args]);
+      if (item!.error) throw item!.error;
+      return item!.result!;
+    },
+    renderTemplates: async (_, { requests }, ctx) => {
+      const max = ctx.deps.config.batchMaxItems;
+      if (requests.length > max) {
+        throw badInput(`At most ${max} templates may be rendered at once, got ${requests.length}`, { limit: max });
       }
-      const out = service.renderTemplateRow(template, { variables: args.variables, strict: args.strict });
-      return {
-        templateId: template.id,
-        templateName: template.name,
-        version: template.version,
-        rendered: out.rendered,
-        usedVariables: out.usedVariables,
-        defaultedVariables: out.defaultedVariables,
-        missingVariables: out.missingVariables,
-        unknownVariables: out.unknownVariables,
-      };
+      const items = await renderMany(ctx, requests);
+      return items.map((item, index) => ({
+        index,
+        result: item.result ?? null,
+        error: item.error
+          ? { code: String(item.error.extensions.code ?? 'INTERNAL_SERVER_ERROR'), message: item.error.message }
+          : null,
+      }));
     },
   },
   TemplateConnection: {

@@ -8,7 +8,7 @@ import { isUuid } from '../../lib/uuid.ts';
 import { renderContent, type RenderOutcome } from './render.ts';
 import * as repo from './templates.repository.ts';
 import type { TemplateRow, TemplateVariable } from './templates.table.ts';
-import { assertValidTemplate, normaliseVariables } from './templates.validation.ts';
+import { assertValidTemplate, normaliseVariables, templateProblems } from './templates.validation.ts';
 
 export interface TemplateServiceDeps {
   db: Kysely<Database>;
@@ -85,6 +85,64 @@ export async function createTemplate(deps: TemplateServiceDeps, input: CreateTem
   }
   await notify(deps, [], [row]);
   return row;
+}
+
+/**
+ * Creates up to `batchMaxItems` templates in one transaction with multi-row inserts. Every item is validated
+ * first; any problem (including a name repeated in the batch or already taken) rejects the whole batch with
+ * each item's errors reported as `{ index, message }`.
+ */
+export async function createTemplates(
+  deps: TemplateServiceDeps,
+  inputs: readonly CreateTemplateInput[],
+): Promise<TemplateRow[]> {
+  const max = deps.config.batchMaxItems;
+  if (inputs.length === 0) throw badInput('inputs must not be empty');
+  if (inputs.length > max) throw badInput(`At most ${max} templates may be created at once, got ${inputs.length}`, { limit: max });
+  const fields = inputs.map(toFields);
+  const items: { index: number; message: string }[] = [];
+  const firstIndexByName = new Map<string, number>();
+  fields.forEach((f, index) => {
+    for (const message of templateProblems(f, deps.config.templates)) items.push({ index, message });
+    const earlier = firstIndexByName.get(f.name);
+    if (earlier !== undefined) items.push({ index, message: `name "${f.name}" repeats item ${earlier}` });
+    else firstIndexByName.set(f.name, index);
+  });
+  const taken = new Set((await repo.findTemplatesByNames(deps.db, [...firstIndexByName.keys()])).map((r) => r.name));
+  fields.forEach((f, index) => {
+    if (taken.has(f.name) && firstIndexByName.get(f.name) === index) {
+      items.push({ index, message: `a template named "${f.name}" already exists` });
+    }
+  });
+  if (items.length) {
+    items.sort((a, b) => a.index - b.index);
+    const onlyConflicts = items.every((i) => i.message.startsWith('a template named'));
+    const summary = items.map((i) => `[${i.index}] ${i.message}`).join('; ');
+    throw onlyConflicts ? conflict(`Batch rejected: ${summary}`, { items }) : badInput(`Batch rejected: ${summary}`, { items });
+  }
+  let rows: TemplateRow[];
+  try {
+    rows = await deps.db.transaction().execute((trx) =>
+      repo.insertTemplates(
+        trx,
+        fields.map((f) => ({
+          name: f.name,
+          description: f.description,
+          category: f.category,
+          content: f.content,
+          variables: JSON.stringify(f.variables),
+          created_by: f.createdBy,
+        })),
+      ),
+    );
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('Batch rejected: a name was taken concurrently; nothing was written');
+    throw err;
+  }
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  const ordered = fields.map((f) => byName.get(f.name) as TemplateRow);
+  await notify(deps, [], ordered);
+  return ordered;
 }
 
 async function lockExisting(trx: Parameters<typeof repo.findTemplateForUpdate>[0], id: string): Promise<TemplateRow> {

@@ -1,0 +1,443 @@
+import { randomBytes } from 'node:crypto';
+import { deserialize as v8Deserialize, serialize as v8Serialize } from 'node:v8';
+import { Keyv, type KeyvStoreAdapter } from 'keyv';
+import type { CacheConfig, Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { MemoryStore } from './memory-store.ts';
+import { createRedisStore, type RedisStore } from './redis-store.ts';
+
+/**
+ * Bumped whenever the shape of a cached value changes, so a deploy never reads what an older one wrote:
+ * the version is part of every key.
+ */
+export const CACHE_FORMAT_VERSION = 1;
+
+/** Hit, miss and error counts of one kind of entry (or of all of them). */
+export interface CacheCounters {
+  hits: number;
+  misses: number;
+  /** Cache calls that failed or timed out. */
+  errors: number;
+  /** hits / (hits + misses), 0 before the first lookup. */
+  hitRatio: number;
+}
+
+export interface CacheStats extends CacheCounters {
+  /** Entries in the store: exact in process; for Redis the size of its database, sampled every few seconds. */
+  keyCount: number;
+  /** Which store backs the cache. */
+  store: 'memory' | 'redis';
+  /** True while the store is bypassed after failures. */
+  degraded: boolean;
+  /** Cache calls not even tried because the store was being bypassed (their keys count as misses). */
+  bypassed: number;
+  byKind: Record<string, CacheCounters>;
+}
+
+/** What a write puts into the cache: a key of one kind and its value (`null` caches "does not exist"). */
+export interface CacheEntry<V> {
+  key: string;
+  value: V;
+  /**
+   * The token `lookup` gave for this key before the value was read from the database. Without it, an entry
+   * for a key invalidated recently by any process is stored but not served until that stamp expires.
+   */
+  token?: string;
+}
+
+/** Values found (or `undefined`), plus per key the token to store a freshly loaded value with. */
+export interface CacheLookup<V> {
+  values: Array<V | undefined>;
+  tokens: string[];
+}
+
+/**
+ * The shared Keyv cache: read-through under the loaders, invalidated by the code that writes. A kind names a
+ * family of entries (`template`, `templateByName`, ...); `gen` and `stamp` are reserved.
+ */
+export interface Cache {
+  /** The TTLs configured per family of entries, for callers choosing one. */
+  readonly ttl: CacheConfig['ttl'];
+  /** Values for `keys` of one kind in ONE store round trip, in key order; `undefined` where absent or on failure. */
+  getMany<V>(kind: string, keys: readonly string[]): Promise<Array<V | undefined>>;
+  /** Like getMany, also returning the tokens to pass to setMany for what is then loaded from the database. */
+  lookup<V>(kind: string, keys: readonly string[]): Promise<CacheLookup<V>>;
+  /**
+   * Stores entries in ONE store round trip; the TTL (default: the template TTL, capped at the longest
+   * configured TTL) gets jitter per entry.
+   */
+  setMany<V>(kind: string, entries: readonly CacheEntry<V>[], ttlMs?: number): Promise<void>;
+  /**
+   * Invalidates entries (in every process sharing the store); an invalidation that fails is remembered and
+   * replayed before the store is used again.
+   */
+  delete(kind: string, keys: readonly string[]): Promise<void>;
+  /**
+   * The current generation token of a list-shaped kind (it belongs in the key of every entry of that kind),
+   * or `null` when the store cannot be reached and the kind must not be cached now.
+   */
+  generation(kind: string): Promise<string | null>;
+  /** Orphans every entry of a list-shaped kind by moving it to a new generation. */
+  bumpGeneration(kind: string): Promise<void>;
+  /**
+   * A counter that moves on every local invalidation of `kind`: a loader reads it before going to the
+   * database and skips storing what it loaded if it moved meanwhile (the value may predate the write).
+   */
+  invalidationSeq(kind: string): number;
+  /** Joins a load of the same key already running in this process, or starts one (no stampede). */
+  singleFlight<V>(id: string, load: () => Promise<V>): Promise<V>;
+  /** Spreads a TTL by the configured jitter. */
+  jitter(ttlMs: number): number;
+  stats(): CacheStats;
+  close(): Promise<void>;
+}
+
+export interface CreateCacheOptions {
+  /** A Keyv store to use instead of the configured one (tests count its calls through this). */
+  store?: KeyvStoreAdapter;
+}
+
+/** Kinds the cache uses for its own keys; no caller may use them. */
+const GENERATION_KIND = 'gen';
+const STAMP_KIND = 'stamp';
+/** The token of a key whose lookup failed: nothing loaded for it is stored. */
+const UNKNOWN_TOKEN = '\u0000unknown';
+const KEY_COUNT_SAMPLE_MS = 5_000;
+const MAX_PENDING_INVALIDATIONS = 10_000;
+
+/** What is stored per entry: the value and the invalidation stamp current when it was loaded. */
+interface Envelope<V> {
+  v: V;
+  s: string;
+}
+
+class CacheUnavailable extends Error {}
+
+/** Structured clone keeps Dates, Maps and `undefined` exact, so a cached row equals the row PostgreSQL gave. */
+function serialize(data: unknown): string {
+  return v8Serialize(data).toString('base64');
+}
+
+function deserialize<T>(data: string): T | undefined {
+  try {
+    return v8Deserialize(Buffer.from(data, 'base64')) as T;
+  } catch {
+    return undefined; // written by an incompatible runtime: treat as a miss
+  }
+}
+
+function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CacheUnavailable(`cache call timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Creates the cache: Redis when `REDIS_URL` is set, otherwise an in-process LRU bounded by entries and
+ * bytes. Every call fails open: it gives up after `config.timeoutMs`, is counted as an error, and the caller
+ * goes to the database. After `config.bypassAfterFailures` failures in a row the store is bypassed for
+ * `config.retryIntervalMs`, then tried again.
+ */
+export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logger: Logger, options: CreateCacheOptions = {}): Cache {
+  const config: CacheConfig = appConfig.cache;
+  let redis: RedisStore | undefined;
+  let store: KeyvStoreAdapter;
+  if (options.store) store = options.store;
+  else if (appConfig.redisUrl) {
+    redis = createRedisStore(appConfig.redisUrl, config.timeoutMs);
+    store = redis.adapter;
+  } else store = new MemoryStore({ maxEntries: config.maxEntries, maxBytes: config.maxBytes });
+  const storeName: CacheStats['store'] = redis ? 'redis' : 'memory';
+  const memory = store instanceof MemoryStore ? store : undefined;
+
+  const keyv = new Keyv({ store, useKeyPrefix: false, throwOnErrors: true, emitErrors: false, serialize, deserialize });
+  keyv.namespace = undefined;
+
+  const prefix = `${config.namespace}:v${CACHE_FORMAT_VERSION}:`;
+  const internalKey = (kind: string, key: string) => `${prefix}${kind}:${key}`;
+  const keyOf = (kind: string, key: string) => {
+    if (kind === GENERATION_KIND || kind === STAMP_KIND) throw new TypeError(`cache kind "${kind}" is reserved`);
+    return internalKey(kind, key);
+  };
+
+  const counters = new Map<string, { hits: number; misses: number; errors: number }>();
+  const countersOf = (kind: string) => {
+    let c = counters.get(kind);
+    if (!c) counters.set(kind, (c = { hits: 0, misses: 0, errors: 0 }));
+    return c;
+  };
+
+  // Availability: after `bypassAfterFailures` failures in a row the store is bypassed until `downUntil`;
+  // the next call then probes it, and one more failure bypasses it again.
+  let downUntil = 0;
+  let degraded = false;
+  let failuresInARow = 0;
+  let bypassed = 0;
+  let failuresSinceLog = 0;
+  let lastFailureLogAt = 0;
+  const pendingDeletes = new Set<string>();
+  const pendingBumps = new Set<string>();
+  let droppedInvalidations = 0;
+  let flushing: Promise<void> | undefined;
+
+  function noteFailure(kind: string, err: unknown) {
+    if (err instanceof CacheUnavailable && err.message === 'bypassed') {
+      bypassed += 1;
+      return;
+    }
+    countersOf(kind).errors += 1;
+    failuresInARow += 1;
+    if (failuresInARow >= config.bypassAfterFailures) {
+      downUntil = Date.now() + config.retryIntervalMs;
+      degraded = true;
+    }
+    failuresSinceLog += 1;
+    const now = Date.now();
+    if (now - lastFailureLogAt >= config.errorLogIntervalMs) {
+      logger.warn(
+        { err, failures: failuresSinceLog, store: storeName, retryInMs: config.retryIntervalMs },
+        'cache store unavailable; serving from the database',
+      );
+      lastFailureLogAt = now;
+      failuresSinceLog = 0;
+    }
+  }
+
+  function remember(keys: Iterable<string>, bumps: Iterable<string>) {
+    for (const k of keys) {
+      if (pendingDeletes.size >= MAX_PENDING_INVALIDATIONS) droppedInvalidations += 1;
+      else pendingDeletes.add(k);
+    }
+    for (const b of bumps) pendingBumps.add(b);
+  }
+
+  async function flushPending(): Promise<void> {
+    const keys = [...pendingDeletes];
+    const bumps = [...pendingBumps];
+    pendingDeletes.clear();
+    pendingBumps.clear();
+    try {
+      if (keys.length) await invalidate(keys);
+      if (bumps.length) await keyv.setMany(bumps.map((k) => ({ key: genKey(k), value: newToken() })));
+    } catch (err) {
+      remember(keys, bumps);
+      throw err;
+    }
+    if (droppedInvalidations) {
+      logger.warn({ dropped: droppedInvalidations }, 'cache invalidations lost during an outage; those entries expire by TTL');
+      droppedInvalidations = 0;
+    }
+  }
+
+  /** Runs one store call under the timeout and the availability rules; throws CacheUnavailable-ish on failure. */
+  async function guarded<T>(op: () => Promise<T>): Promise<T> {
+    if (Date.now() < downUntil) throw new CacheUnavailable('bypassed');
+    if (pendingDeletes.size || pendingBumps.size) {
+      // Invalidations lost while the store was down go first, so no read can see what they removed.
+      flushing ??= timeout(flushPending(), config.timeoutMs).finally(() => {
+        flushing = undefined;
+      });
+      await flushing;
+    }
+    const result = await timeout(op(), config.timeoutMs);
+    failuresInARow = 0;
+    if (degraded) {
+      degraded = false;
+      logger.info({ store: storeName }, 'cache store available again');
+    }
+    return result;
+  }
+
+  const newToken = () => randomBytes(6).toString('base64url');
+  // A shared store is written by other processes too: every invalidated key gets a fresh stamp, and an entry
+  // counts only while it carries the stamp that was current when its value was read from the database.
+  // (In process, `invalidationSeq` already keeps a load that raced a write from being stored.)
+  const shared = !memory;
+  const stampOf = (fullKey: string) => `${prefix}${STAMP_KIND}:${fullKey.slice(prefix.length)}`;
+  const longestTtlMs = Math.max(config.ttl.templateMs, config.ttl.usageMs, config.ttl.listMs);
+  // A stamp must outlive any entry written under the stamp before it (TTL with jitter, plus the load time).
+  const stampTtlMs = Math.ceil(2 * longestTtlMs * (1 + config.ttlJitter)) + 60_000;
+  async function invalidate(fullKeys: string[]): Promise<void> {
+    if (!shared) {
+      await keyv.deleteMany(fullKeys);
+      return;
+    }
+    await Promise.all([
+      keyv.deleteMany(fullKeys),
+      keyv.setMany(fullKeys.map((k) => ({ key: stampOf(k), value: newToken(), ttl: stampTtlMs }))),
+    ]);
+  }
+  const genKey = (kind: string) => internalKey(GENERATION_KIND, kind);
+  // In process the generations live outside the LRU, so eviction can never bring an old generation back.
+  const localGenerations = new Map<string, string>();
+  const invalidations = new Map<string, number>();
+  const inflight = new Map<string, Promise<unknown>>();
+
+  let keyCount = 0;
+  let keyCountSampledAt = 0;
+  const jitter = (ttlMs: number) => {
+    const spread = ttlMs * config.ttlJitter;
+    return Math.max(1, Math.round(ttlMs - spread + Math.random() * 2 * spread));
+  };
+
+  async function lookup<V>(kind: string, keys: readonly string[]): Promise<CacheLookup<V>> {
+    if (keys.length === 0) return { values: [], tokens: [] };
+    const c = countersOf(kind);
+    const full = keys.map((k) => keyOf(kind, k));
+    try {
+      // Shared stores: each entry's invalidation stamp comes in the same multi-get.
+      const raw = await guarded(() => keyv.getMany<unknown>(shared ? [...full, ...full.map(stampOf)] : full));
+      let hits = 0;
+      const tokens: string[] = [];
+      const values = keys.map((_, i) => {
+        const token = shared ? ((raw[keys.length + i] as string | undefined) ?? '') : '';
+        tokens.push(token);
+        const e = raw[i] as Envelope<V> | undefined;
+        // An entry loaded before the latest invalidation of its key carries an older stamp: a miss.
+        if (e === undefined || e === null || typeof e !== 'object' || e.s !== token) return undefined;
+        hits += 1;
+        return e.v;
+      });
+      c.hits += hits;
+      c.misses += keys.length - hits;
+      return { values, tokens };
+    } catch (err) {
+      noteFailure(kind, err);
+      c.misses += keys.length;
+      return { values: keys.map(() => undefined), tokens: keys.map(() => UNKNOWN_TOKEN) };
+    }
+  }
+
+  return {
+    ttl: config.ttl,
+
+    lookup,
+
+    async getMany<V>(kind: string, keys: readonly string[]): Promise<Array<V | undefined>> {
+      return (await lookup<V>(kind, keys)).values;
+    },
+
+    async setMany<V>(kind: string, entries: readonly CacheEntry<V>[], ttlMs = config.ttl.templateMs): Promise<void> {
+      const usable = entries.filter((e) => e.token !== UNKNOWN_TOKEN);
+      if (usable.length === 0) return;
+      const ttl = Math.min(ttlMs, longestTtlMs);
+      try {
+        await guarded(() =>
+          keyv.setMany(
+            usable.map((e) => ({
+              key: keyOf(kind, e.key),
+              value: { v: e.value, s: e.token ?? '' } satisfies Envelope<V>,
+              ttl: jitter(ttl),
+            })),
+          ),
+        );
+      } catch (err) {
+        noteFailure(kind, err);
+      }
+    },
+
+    async delete(kind: string, keys: readonly string[]): Promise<void> {
+      if (keys.length === 0) return;
+      invalidations.set(kind, (invalidations.get(kind) ?? 0) + 1);
+      const full = keys.map((k) => keyOf(kind, k));
+      try {
+        await guarded(() => invalidate(full));
+      } catch (err) {
+        // The invalidation may or may not have landed; replaying it is harmless.
+        remember(full, []);
+        noteFailure(kind, err);
+      }
+    },
+
+    async generation(kind: string): Promise<string | null> {
+      if (memory) {
+        let g = localGenerations.get(kind);
+        if (!g) localGenerations.set(kind, (g = newToken()));
+        return g;
+      }
+      try {
+        return await guarded(async () => {
+          const current = await keyv.get<string>(genKey(kind));
+          if (current) return current;
+          // No generation yet (or it was evicted): start a fresh one, so no older entry can match it.
+          const token = newToken();
+          await keyv.set(genKey(kind), token);
+          return token;
+        });
+      } catch (err) {
+        noteFailure(kind, err);
+        return null;
+      }
+    },
+
+    async bumpGeneration(kind: string): Promise<void> {
+      invalidations.set(kind, (invalidations.get(kind) ?? 0) + 1);
+      if (memory) {
+        localGenerations.set(kind, newToken());
+        return;
+      }
+      try {
+        await guarded(() => keyv.set(genKey(kind), newToken()));
+      } catch (err) {
+        remember([], [kind]);
+        noteFailure(kind, err);
+      }
+    },
+
+    invalidationSeq(kind: string): number {
+      return invalidations.get(kind) ?? 0;
+    },
+
+    singleFlight<V>(id: string, load: () => Promise<V>): Promise<V> {
+      const running = inflight.get(id);
+      if (running) return running as Promise<V>;
+      const p = load().finally(() => inflight.delete(id));
+      inflight.set(id, p);
+      return p;
+    },
+
+    jitter,
+
+    stats(): CacheStats {
+      if (memory) keyCount = memory.size;
+      else if (redis && Date.now() - keyCountSampledAt >= KEY_COUNT_SAMPLE_MS && !degraded) {
+        keyCountSampledAt = Date.now();
+        redis.keyCount().then(
+          (n) => {
+            keyCount = n;
+          },
+          () => {},
+        );
+      }
+      const byKind: Record<string, CacheCounters> = {};
+      const total = { hits: 0, misses: 0, errors: 0 };
+      for (const [kind, c] of counters) {
+        byKind[kind] = { ...c, hitRatio: ratio(c.hits, c.misses) };
+        total.hits += c.hits;
+        total.misses += c.misses;
+        total.errors += c.errors;
+      }
+      return {
+        ...total,
+        hitRatio: ratio(total.hits, total.misses),
+        keyCount,
+        store: storeName,
+        degraded,
+        bypassed,
+        byKind,
+      };
+    },
+
+    async close(): Promise<void> {
+      await redis?.close();
+    },
+  };
+}
+
+function ratio(hits: number, misses: number): number {
+  return hits + misses === 0 ? 0 : hits / (hits + misses);
+}

@@ -1,0 +1,12 @@
+export {
+  CACHE_FORMAT_VERSION,
+  createCache,
+  type Cache,
+  type CacheCounters,
+  type CacheEntry,
+  type CacheLookup,
+  type CacheStats,
+  type CreateCacheOptions,
+} from './cache.ts';
+export { cachedBatch, type CachedBatchOptions } from './cached-batch.ts';
+export { MemoryStore, type MemoryStoreOptions } from './memory-store.ts';

@@ -1,0 +1,110 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import type { MemoryRole, MemoryRow } from './memory.table.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface NewMemory {
+  sessionId: string;
+  conversationId: string;
+  role: MemoryRole;
+  content: string;
+  metadata: unknown;
+  /** null: never expires. */
+  ttlSeconds: number | null;
+}
+
+/** An entry is visible until the instant it expires, whatever the sweeper has done. */
+const notExpired = sql<boolean>`(expires_at IS NULL OR expires_at > now())`;
+
+/** Inserts entries in one statement (atomic); expiry is computed from the database clock. */
+export async function insertMemories(db: Db, entries: readonly NewMemory[]): Promise<MemoryRow[]> {
+  if (entries.length === 0) return [];
+  const rows = await db
+    .insertInto('conversation_memories')
+    .values(
+      entries.map((e) => ({
+        session_id: e.sessionId,
+        conversation_id: e.conversationId,
+        role: e.role,
+        content: e.content,
+        metadata: e.metadata === undefined || e.metadata === null ? null : JSON.stringify(e.metadata),
+        expires_at:
+          e.ttlSeconds === null ? null : (sql<Date>`now() + make_interval(secs => ${e.ttlSeconds})` as unknown as Date),
+      })),
+    )
+    .returningAll()
+    .execute();
+  return rows.sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+/** One page of a conversation's unexpired entries, newest first, after the (created_at, id) position. */
+export async function findMemoryPage(
+  db: Db,
+  q: { sessionId: string; conversationId: string; limit: number; after?: { createdAt: Date; id: string } | undefined },
+): Promise<MemoryRow[]> {
+  let qb = db
+    .selectFrom('conversation_memories')
+    .selectAll()
+    .where('session_id', '=', q.sessionId)
+    .where('conversation_id', '=', q.conversationId)
+    .where(notExpired);
+  if (q.after) qb = qb.where(sql<boolean>`(created_at, id) < (${q.after.createdAt}, ${q.after.id}::bigint)`);
+  return qb.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+}
+
+export interface ConversationSummaryRow {
+  conversation_id: string;
+  entry_count: number;
+  last_activity_at: Date;
+}
+
+/** A session's conversations with unexpired entries, most recently active first (keyset on activity, id). */
+export async function findConversationPage(
+  db: Db,
+  q: { sessionId: string; limit: number; after?: { lastActivityAt: Date; conversationId: string } | undefined },
+): Promise<ConversationSummaryRow[]> {
+  let qb = db
+    .selectFrom('conversation_memories')
+    .select([
+      'conversation_id',
+      (eb) => eb.fn.countAll<number>().as('entry_count'),
+      (eb) => eb.fn.max('created_at').as('last_activity_at'),
+    ])
+    .where('session_id', '=', q.sessionId)
+    .where(notExpired)
+    .groupBy('conversation_id');
+  if (q.after) {
+    qb = qb.having(sql<boolean>`(max(created_at), conversation_id) < (${q.after.lastActivityAt}::timestamptz, ${q.after.conversationId})`);
+  }
+  const rows = await qb
+    .orderBy(sql`max(created_at)`, 'desc')
+    .orderBy('conversation_id', 'desc')
+    .limit(q.limit)
+    .execute();
+  return rows.map((r) => ({ ...r, entry_count: Number(r.entry_count), last_activity_at: r.last_activity_at as Date }));
+}
+
+/** Deletes a conversation's entries; returns how many of them were still visible (unexpired). */
+export async function deleteConversation(db: Db, sessionId: string, conversationId: string): Promise<number> {
+  const rows = await db
+    .deleteFrom('conversation_memories')
+    .where('session_id', '=', sessionId)
+    .where('conversation_id', '=', conversationId)
+    .returning(notExpired.as('live'))
+    .execute();
+  return rows.filter((r) => r.live).length;
+}
+
+/**
+ * Deletes up to `batch` expired entries. Rows are picked with SKIP LOCKED, so a sweep never waits on (or
+ * holds long locks against) concurrent writers. Returns the number deleted.
+ */
+export async function deleteExpiredMemories(db: Db, batch: number): Promise<number> {
+  const result = await sql`
+    DELETE FROM conversation_memories WHERE id IN (
+      SELECT id FROM conversation_memories WHERE expires_at <= now() ORDER BY expires_at LIMIT ${batch} FOR UPDATE SKIP LOCKED
+    )
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}

@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import type { Cache } from '../../cache/index.ts';
+import type { Database } from '../../db/database.ts';
+import type { Logger } from '../../logger.ts';
+import { createTemplateLoaders, TEMPLATE_CACHE_KINDS as K } from './templates.loaders.ts';
+import { findRecentlyUpdatedActiveTemplateIds } from './templates.repository.ts';
+import type { TemplateRow } from './templates.table.ts';
+
+/**
+ * Removes what a committed template write changed: by-id, by-name (old and new names) and versions entries,
+ * and moves the categories, plus any other list-shaped kind that embeds templates (`alsoBump`, e.g. popular
+ * templates), to a new generation.
+ */
+export async function invalidateTemplates(
+  cache: Cache,
+  change: { before: readonly TemplateRow[]; after: readonly TemplateRow[] },
+  alsoBump: readonly string[] = [],
+): Promise<void> {
+  const rows = [...change.before, ...change.after];
+  const ids = [...new Set(rows.map((r) => r.id))];
+  const names = [...new Set(rows.map((r) => r.name))];
+  await Promise.all([
+    cache.delete(K.byId, ids),
+    cache.delete(K.byName, names),
+    cache.delete(K.versions, ids),
+    cache.bumpGeneration(K.categories),
+    ...alsoBump.map((kind) => cache.bumpGeneration(kind)),
+  ]);
+}
+
+/** Where warming gets its template ids from, most wanted first (e.g. a most-used query once usage exists). */
+export type TemplateIdSource = (db: Kysely<Database>, limit: number) => Promise<string[]>;
+
+/**
+ * Loads `count` templates (by id, by name, with their versions) and the categories into the cache through the
+ * ordinary read-through path. Until a most-used source is plugged in, the most recently updated active
+ * templates are warmed.
+ */
+export async function warmTemplateCache(
+  db: Kysely<Database>,
+  cache: Cache,
+  opts: { count: number; source?: TemplateIdSource; logger?: Logger },
+): Promise<number> {
+  if (opts.count <= 0) return 0;
+  const ids = await (opts.source ?? findRecentlyUpdatedActiveTemplateIds)(db, opts.count);
+  const loaders = createTemplateLoaders(db, cache);
+  const rows = (await loaders.templateById.loadMany(ids)).filter(
+    (r): r is TemplateRow => r !== null && !(r instanceof Error),
+  );
+  await Promise.all([
+    loaders.templateByName.loadMany(rows.map((r) => r.name)),
+    loaders.versionsByTemplateId.loadMany(rows.map((r) => r.id)),
+    loaders.categories.load('all'),
+  ]);
+  opts.logger?.info({ templates: rows.length }, 'cache warmed');
+  return rows.length;
+}

@@ -1,0 +1,71 @@
+import DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
+import { cachedBatch, type Cache } from '../../cache/index.ts';
+import type { Database } from '../../db/database.ts';
+import { isUuid } from '../../lib/uuid.ts';
+import { findModelUsageByTemplateIds, findModelUsageSince, type ModelUsageRow } from './usage.repository.ts';
+
+export interface UsageLoaders {
+  /** All-time usage rows (one per model) of a template. */
+  usageByTemplateId: DataLoader<string, ModelUsageRow[]>;
+  /** Usage rows of a template since a moment; one statement per distinct moment in a batch. */
+  usageSinceByTemplateId: DataLoader<{ templateId: string; since: Date }, ModelUsageRow[], string>;
+}
+
+function groupByTemplate(rows: readonly ModelUsageRow[]): Map<string, ModelUsageRow[]> {
+  const out = new Map<string, ModelUsageRow[]>();
+  for (const r of rows) {
+    const list = out.get(r.template_id);
+    if (list) list.push(r);
+    else out.set(r.template_id, [r]);
+  }
+  return out;
+}
+
+/** Cache kinds of the usage domain. */
+export const USAGE_CACHE_KINDS = {
+  /** All-time per-model rows of one template; deleted by each usage write, short TTL. */
+  usage: 'usage',
+  /** Popular-template lists: generation-keyed, short TTL, bumped by template writes. */
+  popular: 'popularTemplates',
+} as const;
+
+/** Per-request usage loaders; all-time usage reads through the shared cache. */
+export function createUsageLoaders(db: Kysely<Database>, cache: Cache): UsageLoaders {
+  return {
+    usageByTemplateId: new DataLoader(async (ids) => {
+      const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+      const lists = await cachedBatch<ModelUsageRow[]>(
+        cache,
+        USAGE_CACHE_KINDS.usage,
+        valid,
+        async (missing) => {
+          const grouped = groupByTemplate(await findModelUsageByTemplateIds(db, missing));
+          return missing.map((id) => grouped.get(id) ?? []);
+        },
+        { ttlMs: cache.ttl.usageMs },
+      );
+      const byId = new Map(valid.map((id, i) => [id, lists[i] ?? []]));
+      return ids.map((id) => byId.get(id.toLowerCase()) ?? []);
+    }),
+    usageSinceByTemplateId: new DataLoader(
+      async (keys) => {
+        const bySince = new Map<number, string[]>();
+        for (const k of keys) {
+          if (!isUuid(k.templateId)) continue;
+          const list = bySince.get(k.since.getTime());
+          if (list) list.push(k.templateId);
+          else bySince.set(k.since.getTime(), [k.templateId]);
+        }
+        const results = new Map<number, Map<string, ModelUsageRow[]>>();
+        await Promise.all(
+          [...bySince].map(async ([since, ids]) => {
+            results.set(since, groupByTemplate(await findModelUsageSince(db, ids, new Date(since))));
+          }),
+        );
+        return keys.map((k) => results.get(k.since.getTime())?.get(k.templateId.toLowerCase()) ?? []);
+      },
+      { cacheKeyFn: (k) => `${k.templateId}|${k.since.getTime()}` },
+    ),
+  };
+}

@@ -1,0 +1,379 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KeyvStoreAdapter } from 'keyv';
+import { startApp } from '../src/app.ts';
+import { cachedBatch, createCache, MemoryStore } from '../src/cache/index.ts';
+import { loadConfig } from '../src/config.ts';
+import { warmTemplateCache } from '../src/domains/templates/templates.cache.ts';
+import { createLogger } from '../src/logger.ts';
+import { createTestApp, type TestApp } from './helpers/app.ts';
+import { createTestDatabase } from './helpers/db.ts';
+
+const logger = createLogger('silent');
+const config = (env: Record<string, string> = {}) => loadConfig({ NODE_ENV: 'test', ...env });
+
+/** A MemoryStore that counts the calls made to it, per method. */
+function countingStore(inner: KeyvStoreAdapter = new MemoryStore({ maxEntries: 10_000, maxBytes: 50_000_000 })) {
+  const calls: Record<string, number> = {};
+  const store = new Proxy(inner, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target);
+      if (typeof v !== 'function' || typeof prop !== 'string') return v;
+      return (...args: unknown[]) => {
+        calls[prop] = (calls[prop] ?? 0) + 1;
+        return v.apply(target, args);
+      };
+    },
+  });
+  const reset = () => {
+    for (const k of Object.keys(calls)) delete calls[k];
+  };
+  return { store, calls, reset };
+}
+
+/** Lets every pending promise callback and I/O-free step run. */
+const settle = () => new Promise((r) => setImmediate(r));
+
+const CREATE = `mutation($input: CreateTemplateInput!) { createTemplate(input: $input) { id name } }`;
+let seq = 0;
+function input(overrides: Record<string, unknown> = {}) {
+  seq += 1;
+  return {
+    name: `c-${seq}-${Math.random().toString(36).slice(2, 8)}`,
+    category: 'data',
+    content: 'Hello {{ who }}',
+    variables: [{ name: 'who' }],
+    ...overrides,
+  };
+}
+
+describe('in-process store', () => {
+  it('is bounded by entries and by bytes, evicting the least recently used', async () => {
+    const byCount = new MemoryStore({ maxEntries: 3, maxBytes: 1_000_000 });
+    for (const k of ['a', 'b', 'c', 'd']) await byCount.set(k, 'x');
+    expect(byCount.size).toBe(3);
+    expect(await byCount.get('a')).toBeUndefined();
+
+    const byBytes = new MemoryStore({ maxEntries: 1_000, maxBytes: 1_000 });
+    for (let i = 0; i < 20; i++) await byBytes.set(`k${i}`, 'v'.repeat(100));
+    expect(byBytes.bytes).toBeLessThanOrEqual(1_000);
+    expect(byBytes.size).toBeLessThan(20);
+    expect(await byBytes.get('k19')).toBe('v'.repeat(100));
+    expect(() => new MemoryStore({ maxEntries: 0, maxBytes: 10 })).toThrow('maxEntries must be a positive integer, got 0');
+  });
+
+  it('bounds the cache as configured by CACHE_MAX_ENTRIES', async () => {
+    const cache = createCache(config({ CACHE_MAX_ENTRIES: '5' }), logger);
+    await cache.setMany('k', Array.from({ length: 20 }, (_, i) => ({ key: String(i), value: i })));
+    expect(cache.stats().keyCount).toBe(5);
+    const got = await cache.getMany<number>('k', ['0', '19']);
+    expect(got).toEqual([undefined, 19]);
+  });
+});
+
+describe('cache API', () => {
+  it('keeps values exact (Dates, null, nested JSON), counts hits and misses per kind, and namespaces keys', async () => {
+    const { store, calls } = countingStore();
+    const cache = createCache(config({ CACHE_NAMESPACE: 'ns1' }), logger, { store });
+    const row = { id: 'a', at: new Date('2026-01-02T03:04:05.678Z'), vars: [{ name: 'x', defaultValue: { $date: 1 } }] };
+    await cache.setMany('t', [
+      { key: 'a', value: row },
+      { key: 'none', value: null },
+    ]);
+    const [a, none, absent] = await cache.getMany<typeof row | null>('t', ['a', 'none', 'absent']);
+    expect(a).toEqual(row);
+    expect(a?.at).toBeInstanceOf(Date);
+    expect(none).toBeNull();
+    expect(absent).toBeUndefined();
+    await cache.getMany('other', ['a']);
+    expect(calls.getMany).toBe(2);
+    expect(calls.setMany).toBe(1);
+    expect(calls.get ?? 0).toBe(0);
+    expect(cache.stats()).toMatchObject({
+      hits: 2,
+      misses: 2,
+      errors: 0,
+      hitRatio: 0.5,
+      store: 'memory',
+      byKind: { t: { hits: 2, misses: 1, errors: 0 }, other: { hits: 0, misses: 1, hitRatio: 0 } },
+    });
+    // Another namespace (or format version) never reads these entries.
+    const other = createCache(config({ CACHE_NAMESPACE: 'ns2' }), logger, { store });
+    expect(await other.getMany('t', ['a'])).toEqual([undefined]);
+    await cache.delete('t', ['a']);
+    expect(await cache.getMany('t', ['a'])).toEqual([undefined]);
+  });
+
+  it('spreads TTLs by the configured jitter', () => {
+    const cache = createCache(config({ CACHE_TTL_JITTER: '0.2' }), logger);
+    const ttls = Array.from({ length: 200 }, () => cache.jitter(10_000));
+    for (const t of ttls) {
+      expect(t).toBeGreaterThanOrEqual(8_000);
+      expect(t).toBeLessThanOrEqual(12_000);
+    }
+    expect(new Set(ttls).size).toBeGreaterThan(50);
+  });
+
+  it('moves a list-shaped kind to a new generation on bump', async () => {
+    const cache = createCache(config(), logger);
+    const g1 = await cache.generation('list');
+    expect(await cache.generation('list')).toBe(g1);
+    await cache.bumpGeneration('list');
+    const g2 = await cache.generation('list');
+    expect(g2).not.toBe(g1);
+    let loads = 0;
+    const load = async (keys: readonly string[]) => keys.map(() => ++loads);
+    expect(await cachedBatch(cache, 'list', ['all'], load, { generational: true })).toEqual([1]);
+    expect(await cachedBatch(cache, 'list', ['all'], load, { generational: true })).toEqual([1]);
+    await cache.bumpGeneration('list');
+    expect(await cachedBatch(cache, 'list', ['all'], load, { generational: true })).toEqual([2]);
+  });
+});
+
+describe('cachedBatch', () => {
+  it('loads each missing key once however many batches miss it at the same time (no stampede)', async () => {
+    const cache = createCache(config(), logger);
+    const loaded: string[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const load = async (keys: readonly string[]) => {
+      loaded.push([...keys]);
+      await gate;
+      return keys.map((k) => `v:${k}`);
+    };
+    const batches = [
+      cachedBatch(cache, 'k', ['a', 'b'], load),
+      cachedBatch(cache, 'k', ['b', 'c'], load),
+      ...Array.from({ length: 8 }, () => cachedBatch(cache, 'k', ['a'], load)),
+    ];
+    for (let i = 0; i < 5; i++) await settle();
+    release();
+    const results = await Promise.all(batches);
+    expect(loaded).toEqual([['a', 'b'], ['c']]);
+    expect(results[0]).toEqual(['v:a', 'v:b']);
+    expect(results[1]).toEqual(['v:b', 'v:c']);
+    for (const r of results.slice(2)) expect(r).toEqual(['v:a']);
+    // And once loaded, they are served from the cache.
+    expect(await cachedBatch(cache, 'k', ['a', 'b', 'c'], load)).toEqual(['v:a', 'v:b', 'v:c']);
+    expect(loaded).toHaveLength(2);
+  });
+
+  it('does not store what it loaded when the kind was invalidated during the load', async () => {
+    const cache = createCache(config(), logger);
+    const value = await cachedBatch(cache, 'k', ['a'], async (keys) => {
+      await cache.delete('k', ['a']); // a write committing while the database is read
+      return keys.map(() => 'old');
+    });
+    expect(value).toEqual(['old']);
+    expect(await cache.getMany('k', ['a'])).toEqual([undefined]);
+  });
+
+  it('passes a loader error to every batch waiting on the same key and caches nothing', async () => {
+    const cache = createCache(config(), logger);
+    let fail = true;
+    const load = async (keys: readonly string[]) => {
+      await settle();
+      if (fail) throw new Error('database down');
+      return keys.map(() => 1);
+    };
+    const [a, b] = await Promise.allSettled([cachedBatch(cache, 'k', ['x'], load), cachedBatch(cache, 'k', ['x'], load)]);
+    expect(a.status).toBe('rejected');
+    expect(b.status).toBe('rejected');
+    fail = false;
+    expect(await cachedBatch(cache, 'k', ['x'], load)).toEqual([1]);
+  });
+});
+
+describe('fail open', () => {
+  /** A store whose calls hang (never settle) or throw while `mode` says so. */
+  function flakyStore() {
+    const inner = new MemoryStore({ maxEntries: 1000, maxBytes: 1_000_000 });
+    const state = { mode: 'ok' as 'ok' | 'hang' | 'throw' };
+    const store = new Proxy(inner, {
+      get(target, prop) {
+        const v = Reflect.get(target, prop, target);
+        if (typeof v !== 'function' || prop === 'on') return v;
+        return (...args: unknown[]) => {
+          if (state.mode === 'hang') return new Promise(() => {});
+          if (state.mode === 'throw') return Promise.reject(new Error('connection refused'));
+          return v.apply(target, args);
+        };
+      },
+    });
+    return { store, state };
+  }
+
+  it('gives up after the timeout, bypasses the store for the retry interval, replays lost invalidations, then resumes', async () => {
+    const { store, state } = flakyStore();
+    const warnings: unknown[] = [];
+    const spy = { ...logger, warn: (...a: unknown[]) => warnings.push(a), info: () => {} } as unknown as typeof logger;
+    const cache = createCache(
+      config({
+        CACHE_TIMEOUT_MS: '20',
+        CACHE_BYPASS_AFTER_FAILURES: '2',
+        CACHE_RETRY_INTERVAL_MS: '60',
+        CACHE_ERROR_LOG_INTERVAL_MS: '600000',
+      }),
+      spy,
+      { store },
+    );
+    await cache.setMany('k', [{ key: 'a', value: 'old' }]);
+    state.mode = 'hang';
+    expect(await cache.getMany('k', ['a'])).toEqual([undefined]);
+    expect(cache.stats()).toMatchObject({ errors: 1, degraded: false });
+    // The invalidation fails too: it is remembered, and two failures in a row make the store bypassed.
+    state.mode = 'throw';
+    await cache.delete('k', ['a']);
+    expect(cache.stats()).toMatchObject({ errors: 2, degraded: true, bypassed: 0 });
+    // The store answers again, but the stale 'old' is never served: the call is either bypassed or runs
+    // after the remembered invalidation has been replayed.
+    state.mode = 'ok';
+    expect(await cache.getMany('k', ['a'])).toEqual([undefined]);
+    expect(warnings).toHaveLength(1); // logged once per interval, not once per failure
+    state.mode = 'ok';
+    // After the retry interval the store is used again; the lost delete is replayed before any read.
+    let value: unknown;
+    for (let i = 0; i < 100 && value === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      await cache.setMany('k', [{ key: 'b', value: 'b' }]);
+      [value] = await cache.getMany('k', ['b']);
+    }
+    expect(value).toBe('b');
+    expect(await cache.getMany('k', ['a'])).toEqual([undefined]);
+    expect(cache.stats().degraded).toBe(false);
+  });
+});
+
+describe('through GraphQL (in-process store)', () => {
+  let app: TestApp;
+  let counter: ReturnType<typeof countingStore>;
+  beforeAll(async () => {
+    counter = countingStore();
+    app = await createTestApp({ cacheStore: counter.store });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('makes one multi-get and one multi-set per batch, then serves the batch with no SQL', async () => {
+    const made = await Promise.all(Array.from({ length: 6 }, () => app.gql(CREATE, { input: input() })));
+    const ids = made.map((r) => r.data.createTemplate.id as string);
+    const q = `query { ${ids.map((_, i) => `t${i}: template(id: "${ids[i]}") { name version }`).join(' ')} }`;
+    counter.reset();
+    const first = await app.countStatements(() => app.gql(q));
+    expect(first.result.errors).toBeUndefined();
+    expect(first.statements).toHaveLength(1);
+    expect(counter.calls).toEqual({ getMany: 1, setMany: 1 });
+    counter.reset();
+    const second = await app.countStatements(() => app.gql(q));
+    expect(second.result.data).toEqual(first.result.data);
+    expect(second.statements).toHaveLength(0);
+    expect(counter.calls).toEqual({ getMany: 1 });
+  });
+
+  it('serves categories from the cache until a write moves them to a new generation', async () => {
+    const Q = `{ categories { category count } }`;
+    const before = await app.gql(Q);
+    const cached = await app.countStatements(() => app.gql(Q));
+    expect(cached.statements).toHaveLength(0);
+    expect(cached.result.data).toEqual(before.data);
+    await app.gql(CREATE, { input: input({ category: 'quality' }) });
+    const after = await app.gql(Q);
+    const count = (r: any) => r.data.categories.find((c: any) => c.category === 'quality')?.count ?? 0;
+    expect(count(after)).toBe(count(before) + 1);
+  });
+
+  it('a cached read equals a fresh database read after every kind of write', async () => {
+    const t = (await app.gql(CREATE, { input: input() })).data.createTemplate;
+    const read = `query($id: ID!, $name: String!) {
+      template(id: $id) { name version content description isActive versions { version content } }
+      templateByName(name: $name) { id }
+    }`;
+    const mutations: [string, Record<string, unknown>][] = [
+      [`mutation($id: ID!) { updateTemplate(id: $id, input: { description: "d2" }) { id } }`, { id: t.id }],
+      [`mutation($id: ID!) { updateTemplate(id: $id, input: { content: "Hi {{ who }}!" }) { id } }`, { id: t.id }],
+      [`mutation($id: ID!) { updateTemplate(id: $id, input: { name: "${t.name}-renamed" }) { id } }`, { id: t.id }],
+      [`mutation($id: ID!) { restoreTemplateVersion(id: $id, version: 1) { id } }`, { id: t.id }],
+      [`mutation($id: ID!) { deleteTemplate(id: $id) { id } }`, { id: t.id }],
+    ];
+    const other = (await app.gql(CREATE, { input: input() })).data.createTemplate;
+    await app.gql(read, { id: other.id, name: other.name }); // an entry no write below touches
+    let name = t.name as string;
+    for (const [m, vars] of mutations) {
+      await app.gql(read, { id: t.id, name }); // fill the cache with the state before the write
+      await app.gql(`{ categories { count } }`);
+      await app.gql(m, vars); // gql checks every cached entry against the database after a mutation
+      const row = await app.deps.db.selectFrom('prompt_templates').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow();
+      const { checked } = await app.assertCacheMatchesDatabase();
+      expect(checked).toBeGreaterThan(0);
+      const res = await app.gql(read, { id: t.id, name: row.name });
+      expect(res.data.template).toMatchObject({ name: row.name, version: row.version, content: row.content, isActive: row.is_active });
+      expect(res.data.templateByName).toEqual({ id: t.id });
+      if (row.name !== name) {
+        const old = await app.gql(`query($n: String!) { templateByName(name: $n) { id } }`, { n: name });
+        expect(old.data.templateByName).toBeNull();
+        name = row.name;
+      }
+    }
+  });
+
+  it('warms the most recently updated active templates so reading them needs no SQL', async () => {
+    const fresh = await createTestApp();
+    try {
+      for (let i = 0; i < 4; i++) await fresh.gql(CREATE, { input: input() });
+      const ids = (await fresh.deps.db.selectFrom('prompt_templates').select('id').orderBy('updated_at', 'desc').execute()).map((r) => r.id);
+      const custom = await warmTemplateCache(fresh.deps.db, fresh.deps.cache, {
+        count: 3,
+        source: async (_db, limit) => ids.slice(-limit),
+      });
+      expect(custom).toBe(3);
+      const warmed = await warmTemplateCache(fresh.deps.db, fresh.deps.cache, { count: 2 });
+      expect(warmed).toBe(2);
+      const q = `{ ${ids.map((id, i) => `t${i}: template(id: "${id}") { name versions { version } }`).join(' ')} categories { count } }`;
+      const res = await fresh.countStatements(() => fresh.gql(q));
+      expect(res.result.errors).toBeUndefined();
+      expect(res.statements).toHaveLength(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('warming at start', () => {
+  it('runs in the background: the server answers before warming ends, and warming uses the pluggable source', async () => {
+    const db = await createTestDatabase();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let asked = 0;
+    const app = await startApp(
+      loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: db.url, CACHE_WARM_COUNT: '5' }),
+      logger,
+      {
+        warmSource: async (kysely, limit) => {
+          asked = limit;
+          await gate;
+          const rows = await kysely.selectFrom('prompt_templates').select('id').orderBy('name').limit(limit).execute();
+          return rows.map((r) => r.id);
+        },
+      },
+    );
+    try {
+      let warmed: number | undefined;
+      void app.warming.then((n) => (warmed = n));
+      const res = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ templateByName(name: "zero-shot") { name } }' }),
+      });
+      expect(await res.json()).toEqual({ data: { templateByName: { name: 'zero-shot' } } });
+      expect(warmed).toBeUndefined();
+      expect(asked).toBe(5);
+      release();
+      expect(await app.warming).toBe(5);
+      expect(app.deps.cache.stats().byKind.template?.misses).toBe(5);
+    } finally {
+      release();
+      await app.close();
+      await db.drop();
+    }
+  });
+});
