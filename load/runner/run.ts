@@ -415,7 +415,6 @@ interface RunContext {
   duration: number | undefined;
   ceilingDuration: number | undefined;
   skipCeiling: boolean;
-  ceilings: Map<number, CeilingFigures>;
   dataset: BulkSeedResult | undefined;
   outDir: string;
   cpuProf: boolean;
@@ -433,16 +432,14 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       : `  stages ${load.stages.map((s) => `${s.target}×${s.durationSeconds}s`).join(' → ')} (after ${ctx.warmup} s of warm-up)`,
   );
 
+  // Measured right before the scenario, not reused from an earlier one: on a shared machine the ceiling moves.
   let ceiling: CeilingFigures | undefined;
   if (!ctx.skipCeiling) {
-    ceiling = ctx.ceilings.get(connections);
-    if (!ceiling) {
-      const s = ctx.ceilingDuration ?? Math.min(seconds, 15);
-      console.log(`  measuring the hello-world ceiling at ${connections} connections for ${s} s…`);
-      ceiling = await measureCeiling(connections, s, Math.min(ctx.warmup, 3));
-      ctx.ceilings.set(connections, ceiling);
-    }
+    const s = ctx.ceilingDuration ?? Math.min(seconds, 15);
+    console.log(`  measuring the hello-world ceiling at ${connections} connections for ${s} s…`);
+    ceiling = await measureCeiling(connections, s, Math.min(ctx.warmup, 3));
   }
+  const loadavgBefore = os.loadavg().map((n) => round(n, 2));
 
   const app = await startChild('app-child.ts', {
     ...process.env,
@@ -509,7 +506,13 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       at: new Date().toISOString(),
       load,
       warmupSeconds: ctx.warmup,
-      machine: { cpus: os.cpus().length, node: process.version, loadavg: os.loadavg().map((n) => round(n, 2)) },
+      machine: {
+        cpus: os.cpus().length,
+        node: process.version,
+        // 1, 5 and 15-minute load averages before and after the measured run: other work on the machine shows here.
+        loadavgBefore,
+        loadavgAfter: os.loadavg().map((n) => round(n, 2)),
+      },
       service: {
         nodeArgs: ctx.serviceNodeArgs,
         database: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded',
@@ -674,7 +677,6 @@ async function main(): Promise<number> {
       duration: positive('duration', values.duration),
       ceilingDuration: positive('ceiling-duration', values['ceiling-duration']),
       skipCeiling: values['skip-ceiling'],
-      ceilings: new Map(),
       dataset,
       outDir: path.resolve(values.out),
       cpuProf: values['cpu-prof'],
