@@ -190,6 +190,43 @@ function startSamplers(pid: number, db: pg.Client | undefined): { stop(): Promis
   };
 }
 
+interface TimelinePoint {
+  atSeconds: number;
+  rps: number;
+  p99Ms: number | null;
+  rssMb: number | null;
+}
+
+/** Every `everySeconds`: the req/s and p99 of the interval just ended and the service's RSS (is a soak flat?). */
+function startTimeline(pid: number, fired: Fired, everySeconds: number): { stop(): TimelinePoint[] } {
+  const points: TimelinePoint[] = [];
+  const started = performance.now();
+  let from = 0;
+  let last = started;
+  const take = () => {
+    const now = performance.now();
+    const slice = fired.latenciesMs.slice(from);
+    from = fired.latenciesMs.length;
+    const sorted = Float64Array.from(slice).sort();
+    const rss = readRssKb(pid);
+    points.push({
+      atSeconds: round((now - started) / 1000, 1) ?? 0,
+      rps: Math.round(slice.length / ((now - last) / 1000)),
+      p99Ms: round(percentile(sorted, 99)),
+      rssMb: rss ? round(rss.rss / 1024, 1) : null,
+    });
+    last = now;
+  };
+  const timer = setInterval(take, everySeconds * 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      if (fired.latenciesMs.length > from) take();
+      return points;
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Firing requests
 
@@ -283,8 +320,7 @@ async function fire(
 }
 
 /** Runs a load shape: a constant one at once, a staged one stage by stage (each held at its target). */
-async function fireShape(url: string, load: LoadShape, next: () => { op: string; body: GraphQLBody }): Promise<Fired> {
-  const into = emptyFired();
+async function fireShape(url: string, load: LoadShape, next: () => { op: string; body: GraphQLBody }, into: Fired): Promise<Fired> {
   if (load.kind === 'constant') {
     await fire(url, load.connections, load.durationSeconds, next, into);
   } else {
@@ -457,9 +493,12 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
     const next = generatorFor(scenario, fixtures, 0x5eed);
     if (ctx.warmup > 0) await fire(app.url, Math.min(connections, 64), ctx.warmup, next, emptyFired());
     await app.request({ type: 'reset' }, 'reset-done');
+    const fired = emptyFired();
     const samplers = startSamplers(app.pid, ctx.monitor);
-    const fired = await fireShape(app.url, load, next);
+    const timeline = startTimeline(app.pid, fired, Math.max(5, Math.round(seconds / 60)));
+    await fireShape(app.url, load, next, fired);
     const sampled = await samplers.stop();
+    const points = timeline.stop();
     const { stats } = await app.request({ type: 'stats' }, 'stats');
     const summary = summarise(fired);
     const rps = summary.rps ?? 0;
@@ -527,6 +566,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       thresholds,
       targets,
       perOperation: perOperation(fired),
+      timeline: points,
     };
     print(report);
     mkdirSync(ctx.outDir, { recursive: true });
@@ -550,6 +590,7 @@ function print(r: {
   thresholds: Record<string, { limit: number; value: number | null; ok: boolean }>;
   targets: Record<string, { target: number; value: number | null; met: boolean | null }>;
   perOperation: ReturnType<typeof perOperation>;
+  timeline: TimelinePoint[];
 }) {
   const l = r.latencyMs;
   const e = r.errors;
@@ -571,6 +612,9 @@ function print(r: {
       `    ${op.padEnd(24)} ${String(f.requests).padStart(8)} requests, p50 ${f.latencyMs.p50} p99 ${f.latencyMs.p99} ms` +
         (bad ? `, ${bad} failed: ${f.firstError}` : ''),
     );
+  }
+  if (r.timeline.length > 2) {
+    console.log(`  timeline (s: req/s, p99 ms, RSS MB): ${r.timeline.map((p) => `${p.atSeconds}: ${p.rps}, ${p.p99Ms}, ${p.rssMb}`).join(' | ')}`);
   }
   const th = Object.entries(r.thresholds).map(([k, v]) => `${k} ${v.value} < ${v.limit} ${v.ok ? 'ok' : 'FAILED'}`);
   console.log(`  thresholds: ${th.join(', ')}`);
