@@ -402,13 +402,20 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
   return res.json();
 }
 
-/** The request generator of a scenario: a weighted pick per request, variables from a seeded PRNG. */
-function generatorFor(scenario: Scenario, fixtures: Fixtures, seed: number) {
+/**
+ * The request generator of a scenario: a weighted pick per request, variables from a seeded PRNG. Requests are
+ * dealt to `clients` virtual clients in turn (autocannon does not say which connection asks), so per-client
+ * data such as memory sessions is spread as under k6.
+ */
+function generatorFor(scenario: Scenario, fixtures: Fixtures, seed: number, clients: number) {
   const rng = createRng(seed);
-  let iteration = 0;
+  let n = 0;
   return () => {
     const op = pickOperation(scenario.mix, rng());
-    return { op: op.name, body: op.build({ rng, fixtures, vu: 0, iteration: iteration++ }) };
+    const vu = (n % clients) + 1;
+    const iteration = Math.floor(n / clients);
+    n++;
+    return { op: op.name, body: op.build({ rng, fixtures, vu, iteration }) };
   };
 }
 
@@ -490,7 +497,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
   ]);
   try {
     const fixtures = parseFixtures(await postJson(app.url, FIXTURE_BODY), newRunId(Date.now(), Math.random));
-    const next = generatorFor(scenario, fixtures, 0x5eed);
+    const next = generatorFor(scenario, fixtures, 0x5eed, connections);
     if (ctx.warmup > 0) await fire(app.url, Math.min(connections, 64), ctx.warmup, next, emptyFired());
     await app.request({ type: 'reset' }, 'reset-done');
     const fired = emptyFired();
