@@ -1,0 +1,8 @@
+// k6 run [-e BASE_URL=http://localhost:4000] load/k6/template-by-id.ts — template-by-id (see load/scenarios.ts)
+import { scenarios } from '../scenarios.ts';
+import { k6Script } from './lib.ts';
+
+const script = k6Script(scenarios['template-by-id']);
+export const options = script.options;
+export const setup = script.setup;
+export default script.run;

@@ -1,0 +1,87 @@
+/**
+ * The service under load, started by the runner in a child process (`fork`): `startApp` exactly as `npm start`
+ * does, plus an opt-in stats hook the runner reads over IPC. Counts executed SQL statements (through the
+ * database handle's query listeners), samples the pool's busy and waiting clients and the event loop, and
+ * reports the cache's counters (`deps.cache.stats()`).
+ *
+ * Messages from the runner: `reset` (zero the counters after warm-up), `stats` (report them), `stop`.
+ */
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { startApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { ChildStats, CacheFigures, FromChild, ToChild } from './ipc.ts';
+
+if (!process.send) throw new Error('app-child must be started with an IPC channel (child_process.fork)');
+const send = (m: FromChild) => process.send!(m);
+
+const config = loadConfig();
+const app = await startApp(config, createLogger(config.logLevel));
+const { pool } = app.deps.dbHandle;
+
+/** The cache's counters (hits and misses, in total and per kind of entry), to compute the run's hit ratio. */
+function cacheFigures(): CacheFigures | undefined {
+  const s = app.deps.cache?.stats();
+  if (!s) return undefined;
+  const byKind: CacheFigures['byKind'] = {};
+  for (const [kind, c] of Object.entries(s.byKind)) byKind[kind] = { hits: c.hits, misses: c.misses, errors: c.errors };
+  return { hits: s.hits, misses: s.misses, errors: s.errors, hitRatio: s.hitRatio, store: s.store, byKind };
+}
+
+let statements = 0;
+let failedStatements = 0;
+let peakBusy = 0;
+let peakWaiting = 0;
+let cacheAtReset = cacheFigures();
+// How busy and how late the event loop was: a saturated loop delays every pooled query's turnaround.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+let eluAtReset: EventLoopUtilization = performance.eventLoopUtilization();
+
+function samplePool() {
+  const busy = pool.totalCount - pool.idleCount;
+  if (busy > peakBusy) peakBusy = busy;
+  if (pool.waitingCount > peakWaiting) peakWaiting = pool.waitingCount;
+}
+app.deps.dbHandle.onQuery((e) => {
+  statements++;
+  if (e.error) failedStatements++;
+  samplePool();
+});
+setInterval(samplePool, 10).unref();
+
+process.on('message', (msg: ToChild) => {
+  if (msg.type === 'reset') {
+    statements = 0;
+    failedStatements = 0;
+    peakBusy = 0;
+    peakWaiting = 0;
+    cacheAtReset = cacheFigures();
+    loopDelay.reset();
+    eluAtReset = performance.eventLoopUtilization();
+    send({ type: 'reset-done' });
+  } else if (msg.type === 'stats') {
+    const stats: ChildStats = {
+      statements,
+      failedStatements,
+      poolPeakBusy: peakBusy,
+      poolPeakWaiting: peakWaiting,
+      poolMax: config.db.poolMax,
+      cacheAtReset,
+      cacheNow: cacheFigures(),
+      memory: process.memoryUsage(),
+      eventLoop: {
+        utilization: performance.eventLoopUtilization(eluAtReset).utilization,
+        delayP50Ms: loopDelay.percentile(50) / 1e6,
+        delayP99Ms: loopDelay.percentile(99) / 1e6,
+        delayMaxMs: loopDelay.max / 1e6,
+      },
+    };
+    send({ type: 'stats', stats });
+  } else if (msg.type === 'stop') {
+    void app.close(2_000).finally(() => process.exit(0));
+  }
+});
+process.on('disconnect', () => void app.close(2_000).finally(() => process.exit(0)));
+
+send({ type: 'ready', url: app.url, pid: process.pid });

@@ -1,0 +1,32 @@
+/** The messages between the runner and its server child processes. */
+
+export interface CacheFigures {
+  hits: number;
+  misses: number;
+  errors: number;
+  hitRatio: number;
+  store: string;
+  byKind: Record<string, { hits: number; misses: number; errors: number }>;
+}
+
+export interface ChildStats {
+  /** SQL statements executed since the last reset, and how many of them failed. */
+  statements: number;
+  failedStatements: number;
+  /** Most pool clients checked out at once, and most requests waiting for one, since the last reset. */
+  poolPeakBusy: number;
+  poolPeakWaiting: number;
+  poolMax: number;
+  cacheAtReset: CacheFigures | undefined;
+  cacheNow: CacheFigures | undefined;
+  memory: NodeJS.MemoryUsage;
+  /** Share of time the event loop was busy since the reset, and how late its timers fired. */
+  eventLoop: { utilization: number; delayP50Ms: number; delayP99Ms: number; delayMaxMs: number };
+}
+
+export type ToChild = { type: 'reset' } | { type: 'stats' } | { type: 'stop' };
+
+export type FromChild =
+  | { type: 'ready'; url: string; pid: number }
+  | { type: 'reset-done' }
+  | { type: 'stats'; stats: ChildStats };

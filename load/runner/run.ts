@@ -1,0 +1,755 @@
+/**
+ * `npm run load -- <scenario…|all> [options]`: runs the scenarios of load/scenarios.ts with autocannon
+ * against the service, which it starts itself, and against a plain graphql-yoga hello-world server (the
+ * ceiling), in the same run. Prints the figures and writes them as JSON under load/results/.
+ *
+ * Options:
+ *   --connections N        override the scenario's connections (constant scenarios)
+ *   --duration S           override the duration in seconds (staged scenarios are scaled to it)
+ *   --warmup S             warm-up before measuring, not counted (default 5)
+ *   --ceiling-duration S   how long to measure the ceiling (default: the duration, at most 15)
+ *   --skip-ceiling         do not measure the ceiling
+ *   --skip-seed            do not seed the bulk data set
+ *   --templates/--usage/--memory/--contents/--seed/--reset   the bulk data set (see npm run seed:bulk)
+ *   --out DIR              where to write the JSON (default load/results)
+ *   --cpu-prof             profile the service (node --cpu-prof) into <out>/profiles/
+ *   --service-node-args A  extra Node flags for the service process, e.g. --service-node-args=--max-semi-space-size=8
+ *
+ * The database: DATABASE_URL when set, otherwise an embedded PostgreSQL of the runner's own (data under
+ * LOAD_PG_DIR, default .data/load-pg, on a free port). REDIS_URL and every other setting are passed through
+ * to the service.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { loadConfig } from '../../src/config.ts';
+import { createDb } from '../../src/db/create-db.ts';
+import { startEmbeddedPostgres, type EmbeddedPg } from '../../src/db/embedded.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+import {
+  bodyHasGraphQLErrors,
+  createRng,
+  FIXTURE_BODY,
+  HELLO_BODY,
+  isScenarioName,
+  newRunId,
+  parseFixtures,
+  peakConnections,
+  pickOperation,
+  scenarios,
+  totalDurationSeconds,
+  type Fixtures,
+  type GraphQLBody,
+  type LoadShape,
+  type Scenario,
+  type ScenarioName,
+} from '../scenarios.ts';
+import { BULK_SEED_ARGS, bulkSeedSizes, seedBulk, type BulkSeedResult } from '../seed/bulk-seed.ts';
+import type { ChildStats, FromChild } from './ipc.ts';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../..');
+/** `all` runs these, in this order (soak is long: name it to run it). */
+const ALL: ScenarioName[] = ['mixed', 'read-heavy', 'write-heavy', 'spike', 'template-by-id', 'templates-usage'];
+
+// ---------------------------------------------------------------------------------------------------------
+// Child processes
+
+interface Child {
+  proc: ChildProcess;
+  url: string;
+  pid: number;
+  request<T extends FromChild['type']>(msg: { type: 'reset' | 'stats' }, reply: T): Promise<Extract<FromChild, { type: T }>>;
+  stop(): Promise<void>;
+}
+
+/** Children still running, so an interrupted run can stop them. */
+const liveChildren = new Set<ChildProcess>();
+
+/** Forks a TypeScript server module and waits for its `ready` message. */
+async function startChild(file: string, env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<Child> {
+  const proc = fork(path.join(HERE, file), [], {
+    cwd: ROOT,
+    env,
+    execArgv: ['--import', 'tsx', ...execArgv],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  liveChildren.add(proc);
+  proc.once('exit', () => liveChildren.delete(proc));
+  const ready = await new Promise<Extract<FromChild, { type: 'ready' }>>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`${file} exited (code ${code}) before it was ready`));
+    proc.once('exit', onExit);
+    proc.on('message', (m: FromChild) => {
+      if (m.type === 'ready') {
+        proc.off('exit', onExit);
+        resolve(m);
+      }
+    });
+  });
+  return {
+    proc,
+    url: ready.url,
+    pid: ready.pid,
+    request(msg, reply) {
+      return new Promise((resolve, reject) => {
+        const onExit = (code: number | null) => reject(new Error(`${file} exited (code ${code}) while asked for ${msg.type}`));
+        const on = (m: FromChild) => {
+          if (m.type === reply) {
+            proc.off('message', on);
+            proc.off('exit', onExit);
+            resolve(m as never);
+          }
+        };
+        proc.on('message', on);
+        proc.once('exit', onExit);
+        proc.send(msg);
+      });
+    },
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+      proc.send({ type: 'stop' });
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Samplers: the server child's RSS (from /proc) and the database connections in use (pg_stat_activity)
+
+function readRssKb(pid: number): { rss: number; hwm: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+interface Sampled {
+  peakRssMb: number | null;
+  /** The kernel's high-water mark for the child since it started (includes start-up and warm-up). */
+  hwmRssMb: number | null;
+  peakDbConnectionsActive: number | null;
+  peakDbConnectionsOpen: number | null;
+}
+
+function startSamplers(pid: number, db: pg.Client | undefined): { stop(): Promise<Sampled> } {
+  let peakRssKb = 0;
+  let hwmKb = 0;
+  let peakActive = -1;
+  let peakOpen = -1;
+  const rssTimer = setInterval(() => {
+    const r = readRssKb(pid);
+    if (r && r.rss > peakRssKb) peakRssKb = r.rss;
+    if (r && r.hwm > hwmKb) hwmKb = r.hwm;
+  }, 200);
+  let stopped = false;
+  const dbLoop = (async () => {
+    while (db && !stopped) {
+      try {
+        const { rows } = await db.query(
+          `SELECT count(*) FILTER (WHERE state IS DISTINCT FROM 'idle')::int AS active, count(*)::int AS open
+           FROM pg_stat_activity
+           WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+        );
+        const r = rows[0] as { active: number; open: number };
+        peakActive = Math.max(peakActive, r.active);
+        peakOpen = Math.max(peakOpen, r.open);
+      } catch {
+        // A failed sample is skipped; the run goes on.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(rssTimer);
+      await dbLoop;
+      const r = readRssKb(pid);
+      if (r && r.rss > peakRssKb) peakRssKb = r.rss;
+      if (r && r.hwm > hwmKb) hwmKb = r.hwm;
+      const mb = (kb: number) => (kb > 0 ? Math.round((kb / 1024) * 10) / 10 : null);
+      return {
+        peakRssMb: mb(peakRssKb),
+        hwmRssMb: mb(hwmKb),
+        peakDbConnectionsActive: peakActive >= 0 ? peakActive : null,
+        peakDbConnectionsOpen: peakOpen >= 0 ? peakOpen : null,
+      };
+    },
+  };
+}
+
+interface TimelinePoint {
+  atSeconds: number;
+  rps: number;
+  p99Ms: number | null;
+  rssMb: number | null;
+}
+
+/** Every `everySeconds`: the req/s and p99 of the interval just ended and the service's RSS (is a soak flat?). */
+function startTimeline(pid: number, fired: Fired, everySeconds: number): { stop(): TimelinePoint[] } {
+  const points: TimelinePoint[] = [];
+  const started = performance.now();
+  let from = 0;
+  let last = started;
+  const take = () => {
+    const now = performance.now();
+    const slice = fired.latenciesMs.slice(from);
+    from = fired.latenciesMs.length;
+    const sorted = Float64Array.from(slice).sort();
+    const rss = readRssKb(pid);
+    points.push({
+      atSeconds: round((now - started) / 1000, 1) ?? 0,
+      rps: Math.round(slice.length / ((now - last) / 1000)),
+      p99Ms: round(percentile(sorted, 99)),
+      rssMb: rss ? round(rss.rss / 1024, 1) : null,
+    });
+    last = now;
+  };
+  const timer = setInterval(take, everySeconds * 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      if (fired.latenciesMs.length > from) take();
+      return points;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Firing requests
+
+interface OpFigures {
+  requests: number;
+  /** Milliseconds from building the request to its answer (close to, not exactly, the wire latency). */
+  latenciesMs: number[];
+  graphqlErrors: number;
+  non2xx: number;
+  /** The first error message seen for this operation, to say why it fails. */
+  firstError?: string;
+}
+
+interface Fired {
+  seconds: number;
+  responses: number;
+  latenciesMs: number[];
+  transportErrors: number;
+  timeouts: number;
+  non2xx: number;
+  graphqlErrors: number;
+  perOperation: Record<string, OpFigures>;
+}
+
+function emptyFired(): Fired {
+  return { seconds: 0, responses: 0, latenciesMs: [], transportErrors: 0, timeouts: 0, non2xx: 0, graphqlErrors: 0, perOperation: {} };
+}
+
+function firstErrorMessage(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { message?: string; extensions?: { code?: string } }[] };
+    const e = parsed.errors?.[0];
+    return e ? `${e.extensions?.code ?? 'ERROR'}: ${e.message ?? ''}`.slice(0, 300) : body.slice(0, 300);
+  } catch {
+    return body.slice(0, 300);
+  }
+}
+
+/** Runs autocannon for one constant stretch, sending the bodies `next` builds; adds the figures to `into`. */
+async function fire(
+  url: string,
+  connections: number,
+  seconds: number,
+  next: () => { op: string; body: GraphQLBody },
+  into: Fired,
+): Promise<void> {
+  const started = performance.now();
+  const options: autocannon.Options = {
+    url: `${url}/graphql`,
+    connections,
+    duration: seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    timeout: 10,
+    requests: [
+      {
+        setupRequest(req, context) {
+          const { op, body } = next();
+          Object.assign(context, { op, t0: performance.now() });
+          return { ...req, method: 'POST', path: '/graphql', body: JSON.stringify(body) };
+        },
+        onResponse(status, body, context) {
+          const { op = '?', t0 } = context as { op?: string; t0?: number };
+          const f = (into.perOperation[op] ??= { requests: 0, latenciesMs: [], graphqlErrors: 0, non2xx: 0 });
+          f.requests++;
+          if (t0 !== undefined) f.latenciesMs.push(performance.now() - t0);
+          if (status < 200 || status > 299) {
+            f.non2xx++;
+            f.firstError ??= `HTTP ${status}: ${firstErrorMessage(body)}`;
+          } else if (bodyHasGraphQLErrors(body)) {
+            f.graphqlErrors++;
+            into.graphqlErrors++;
+            f.firstError ??= firstErrorMessage(body);
+          }
+        },
+      },
+    ],
+  };
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (err: unknown, r: autocannon.Result) => (err ? reject(err) : resolve(r)));
+    // 'response' carries (client, status, bytes, ms) at runtime; the typings leave out the client.
+    (instance as unknown as NodeJS.EventEmitter).on('response', (_c: unknown, _s: number, _b: number, ms: number) => {
+      into.latenciesMs.push(ms);
+    });
+  });
+  into.seconds += (performance.now() - started) / 1000;
+  into.responses += result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+  into.transportErrors += result.errors;
+  into.timeouts += result.timeouts;
+  into.non2xx += result.non2xx;
+}
+
+/** Runs a load shape: a constant one at once, a staged one stage by stage (each held at its target). */
+async function fireShape(url: string, load: LoadShape, next: () => { op: string; body: GraphQLBody }, into: Fired): Promise<Fired> {
+  if (load.kind === 'constant') {
+    await fire(url, load.connections, load.durationSeconds, next, into);
+  } else {
+    for (const stage of load.stages) {
+      await fire(url, Math.max(1, stage.target), stage.durationSeconds, next, into);
+    }
+  }
+  return into;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+const round = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : null);
+
+function latencySummary(latencies: readonly number[]) {
+  const sorted = Float64Array.from(latencies).sort();
+  const mean = sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : NaN;
+  return {
+    mean: round(mean),
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(percentile(sorted, 100)),
+  };
+}
+
+function perOperation(f: Fired) {
+  return Object.fromEntries(
+    Object.entries(f.perOperation).map(([op, o]) => [
+      op,
+      { requests: o.requests, graphqlErrors: o.graphqlErrors, non2xx: o.non2xx, firstError: o.firstError, latencyMs: latencySummary(o.latenciesMs) },
+    ]),
+  );
+}
+
+function summarise(f: Fired) {
+  const failed = f.transportErrors + f.non2xx + f.graphqlErrors;
+  const attempted = f.responses + f.transportErrors;
+  return {
+    requests: f.responses,
+    seconds: round(f.seconds, 1),
+    rps: round(f.responses / f.seconds, 0),
+    latencyMs: latencySummary(f.latenciesMs),
+    errors: {
+      transport: f.transportErrors,
+      timeouts: f.timeouts,
+      non2xx: f.non2xx,
+      graphql: f.graphqlErrors,
+      failedRate: attempted ? round(failed / attempted, 5) : null,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Scenario runs
+
+/** A load shape with the command line's overrides applied. */
+function shapeFor(scenario: Scenario, connections: number | undefined, duration: number | undefined): LoadShape {
+  const load = scenario.load;
+  if (load.kind === 'constant') {
+    return { kind: 'constant', connections: connections ?? load.connections, durationSeconds: duration ?? load.durationSeconds };
+  }
+  if (duration === undefined) return load;
+  const scale = duration / totalDurationSeconds(load);
+  return { ...load, stages: load.stages.map((s) => ({ ...s, durationSeconds: Math.max(1, Math.round(s.durationSeconds * scale)) })) };
+}
+
+async function postJson(url: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${url}/graphql answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  return res.json();
+}
+
+/**
+ * The request generator of a scenario: a weighted pick per request, variables from a seeded PRNG. Requests are
+ * dealt to `clients` virtual clients in turn (autocannon does not say which connection asks), so per-client
+ * data such as memory sessions is spread as under k6.
+ */
+function generatorFor(scenario: Scenario, fixtures: Fixtures, seed: number, clients: number) {
+  const rng = createRng(seed);
+  let n = 0;
+  return () => {
+    const op = pickOperation(scenario.mix, rng());
+    const vu = (n % clients) + 1;
+    const iteration = Math.floor(n / clients);
+    n++;
+    return { op: op.name, body: op.build({ rng, fixtures, vu, iteration }) };
+  };
+}
+
+type CeilingFigures = ReturnType<typeof summarise> & { connections: number };
+
+async function measureCeiling(connections: number, seconds: number, warmup: number): Promise<CeilingFigures> {
+  const hello = await startChild('hello-child.ts', { ...process.env, NODE_ENV: 'production' });
+  try {
+    const next = () => ({ op: 'hello', body: HELLO_BODY });
+    if (warmup > 0) await fire(hello.url, connections, warmup, next, emptyFired());
+    const f = emptyFired();
+    await fire(hello.url, connections, seconds, next, f);
+    return { connections, ...summarise(f) };
+  } finally {
+    await hello.stop();
+  }
+}
+
+/** The cache's hit ratio over the measured window (counters at the end minus at the reset), in total and per kind. */
+function cacheFiguresOfRun(stats: ChildStats) {
+  const a = stats.cacheAtReset;
+  const b = stats.cacheNow;
+  if (!a || !b) return { hitRatio: null, errors: null, store: null, byKind: {} };
+  const ratio = (hits: number, misses: number) => (hits + misses > 0 ? round(hits / (hits + misses), 4) : null);
+  const byKind: Record<string, { hits: number; misses: number; hitRatio: number | null }> = {};
+  for (const [kind, now] of Object.entries(b.byKind)) {
+    const before = a.byKind[kind] ?? { hits: 0, misses: 0, errors: 0 };
+    const hits = now.hits - before.hits;
+    const misses = now.misses - before.misses;
+    if (hits + misses > 0) byKind[kind] = { hits, misses, hitRatio: ratio(hits, misses) };
+  }
+  return { hitRatio: ratio(b.hits - a.hits, b.misses - a.misses), errors: b.errors - a.errors, store: b.store, byKind };
+}
+
+interface RunContext {
+  databaseUrl: string;
+  monitor: pg.Client | undefined;
+  warmup: number;
+  connections: number | undefined;
+  duration: number | undefined;
+  ceilingDuration: number | undefined;
+  skipCeiling: boolean;
+  dataset: BulkSeedResult | undefined;
+  outDir: string;
+  cpuProf: boolean;
+  serviceNodeArgs: string[];
+}
+
+async function runScenario(scenario: Scenario, ctx: RunContext) {
+  const load = shapeFor(scenario, ctx.connections, ctx.duration);
+  const connections = peakConnections(load);
+  const seconds = totalDurationSeconds(load);
+  console.log(`\n▶ ${scenario.name}: ${scenario.description}`);
+  console.log(
+    load.kind === 'constant'
+      ? `  ${connections} connections for ${seconds} s (after ${ctx.warmup} s of warm-up)`
+      : `  stages ${load.stages.map((s) => `${s.target}×${s.durationSeconds}s`).join(' → ')} (after ${ctx.warmup} s of warm-up)`,
+  );
+
+  // Measured right before the scenario, not reused from an earlier one: on a shared machine the ceiling moves.
+  let ceiling: CeilingFigures | undefined;
+  if (!ctx.skipCeiling) {
+    const s = ctx.ceilingDuration ?? Math.min(seconds, 15);
+    console.log(`  measuring the hello-world ceiling at ${connections} connections for ${s} s…`);
+    ceiling = await measureCeiling(connections, s, Math.min(ctx.warmup, 3));
+  }
+  const loadavgBefore = os.loadavg().map((n) => round(n, 2));
+
+  const app = await startChild('app-child.ts', {
+    ...process.env,
+    DATABASE_URL: ctx.databaseUrl,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    NODE_ENV: 'production',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  }, [
+    ...ctx.serviceNodeArgs,
+    ...(ctx.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ctx.outDir, 'profiles')}`, `--cpu-prof-name=${scenario.name}-${Date.now()}.cpuprofile`] : []),
+  ]);
+  try {
+    const fixtures = parseFixtures(await postJson(app.url, FIXTURE_BODY), newRunId(Date.now(), Math.random));
+    const next = generatorFor(scenario, fixtures, 0x5eed, connections);
+    if (ctx.warmup > 0) await fire(app.url, Math.min(connections, 64), ctx.warmup, next, emptyFired());
+    await app.request({ type: 'reset' }, 'reset-done');
+    const fired = emptyFired();
+    const samplers = startSamplers(app.pid, ctx.monitor);
+    const timeline = startTimeline(app.pid, fired, Math.max(5, Math.round(seconds / 60)));
+    await fireShape(app.url, load, next, fired);
+    const sampled = await samplers.stop();
+    const points = timeline.stop();
+    const { stats } = await app.request({ type: 'stats' }, 'stats');
+    const summary = summarise(fired);
+    const rps = summary.rps ?? 0;
+    const cache = cacheFiguresOfRun(stats);
+    const server = {
+      ...sampled,
+      poolMax: stats.poolMax,
+      poolPeakBusy: stats.poolPeakBusy,
+      poolPeakWaiting: stats.poolPeakWaiting,
+      sqlStatements: stats.statements,
+      failedSqlStatements: stats.failedStatements,
+      sqlPerRequest: summary.requests ? round(stats.statements / summary.requests, 2) : null,
+      cacheHitRatio: cache.hitRatio,
+      cache,
+      heapUsedMb: round(stats.memory.heapUsed / 1048576, 1),
+      eventLoopUtilization: round(stats.eventLoop.utilization, 3),
+      eventLoopDelayMs: { p50: round(stats.eventLoop.delayP50Ms), p99: round(stats.eventLoop.delayP99Ms), max: round(stats.eventLoop.delayMaxMs) },
+    };
+    const ratio = ceiling?.rps ? round(rps / ceiling.rps, 3) : null;
+    const t = scenario.thresholds;
+    const thresholds = {
+      failedRate: { limit: t.failedRate, value: summary.errors.failedRate, ok: (summary.errors.failedRate ?? 1) < t.failedRate },
+      p95Ms: { limit: t.p95Ms, value: summary.latencyMs.p95, ok: (summary.latencyMs.p95 ?? Infinity) < t.p95Ms },
+      p99Ms: { limit: t.p99Ms, value: summary.latencyMs.p99, ok: (summary.latencyMs.p99 ?? Infinity) < t.p99Ms },
+    };
+    const targets: Record<string, { target: number; value: number | null; met: boolean | null }> = {};
+    const tg = scenario.targets ?? {};
+    const atLeast = (name: string, target: number | undefined, value: number | null) => {
+      if (target !== undefined) targets[name] = { target, value, met: value === null ? null : value >= target };
+    };
+    const atMost = (name: string, target: number | undefined, value: number | null) => {
+      if (target !== undefined) targets[name] = { target, value, met: value === null ? null : value <= target };
+    };
+    atLeast('ceilingRatio', tg.minCeilingRatio, ratio);
+    atMost('p99Ms', tg.maxP99Ms, summary.latencyMs.p99);
+    atMost('failedRate', tg.maxFailedRate, summary.errors.failedRate);
+    atMost('serverRssMb', tg.maxServerRssMb, server.peakRssMb);
+    atMost('dbConnections', tg.maxDbConnections, server.peakDbConnectionsOpen);
+    atLeast('cacheHitRatio', tg.minCacheHitRatio, server.cacheHitRatio);
+
+    const report = {
+      scenario: scenario.name,
+      description: scenario.description,
+      at: new Date().toISOString(),
+      load,
+      warmupSeconds: ctx.warmup,
+      machine: {
+        cpus: os.cpus().length,
+        node: process.version,
+        // 1, 5 and 15-minute load averages before and after the measured run: other work on the machine shows here.
+        loadavgBefore,
+        loadavgAfter: os.loadavg().map((n) => round(n, 2)),
+      },
+      service: {
+        nodeArgs: ctx.serviceNodeArgs,
+        database: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded',
+        redis: Boolean(process.env.REDIS_URL),
+        dataset: ctx.dataset ? { marker: ctx.dataset.marker, counts: ctx.dataset.counts } : null,
+        fixtureTemplates: fixtures.templates.length,
+      },
+      ...summary,
+      ceiling: ceiling ?? null,
+      ceilingRatio: ratio,
+      server,
+      thresholds,
+      targets,
+      perOperation: perOperation(fired),
+      timeline: points,
+    };
+    print(report);
+    mkdirSync(ctx.outDir, { recursive: true });
+    const file = path.join(ctx.outDir, `${scenario.name}-${report.at.replaceAll(':', '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`  → ${path.relative(process.cwd(), file)}`);
+    return report;
+  } finally {
+    await app.stop();
+  }
+}
+
+function print(r: {
+  rps: number | null;
+  requests: number;
+  latencyMs: Record<string, number | null>;
+  errors: Record<string, number | null>;
+  ceiling: CeilingFigures | null;
+  ceilingRatio: number | null;
+  server: Record<string, unknown>;
+  thresholds: Record<string, { limit: number; value: number | null; ok: boolean }>;
+  targets: Record<string, { target: number; value: number | null; met: boolean | null }>;
+  perOperation: ReturnType<typeof perOperation>;
+  timeline: TimelinePoint[];
+}) {
+  const l = r.latencyMs;
+  const e = r.errors;
+  const s = r.server;
+  console.log(`  req/s ${r.rps} (${r.requests} requests)` + (r.ceiling ? `, ${((r.ceilingRatio ?? 0) * 100).toFixed(1)}% of the hello-world ceiling ${r.ceiling.rps} req/s` : ''));
+  console.log(`  latency ms: p50 ${l.p50}  p95 ${l.p95}  p99 ${l.p99}  max ${l.max}`);
+  console.log(`  errors: transport ${e.transport} (timeouts ${e.timeouts}), non-2xx ${e.non2xx}, GraphQL ${e.graphql}; failed rate ${e.failedRate}`);
+  console.log(
+    `  server: peak RSS ${s.peakRssMb} MB, DB connections in use ${s.peakDbConnectionsActive} (open ${s.peakDbConnectionsOpen}), ` +
+      `pool busy ${s.poolPeakBusy}/${s.poolMax} (waiting ${s.poolPeakWaiting}), SQL/request ${s.sqlPerRequest}, cache hit ratio ${s.cacheHitRatio ?? 'n/a'}`,
+  );
+  const loop = s.eventLoopDelayMs as { p99: number | null } | undefined;
+  const kinds = Object.entries((s.cache as { byKind: Record<string, { hitRatio: number | null; hits: number; misses: number }> }).byKind);
+  if (kinds.length) console.log(`  cache by kind: ${kinds.map(([k, v]) => `${k} ${v.hitRatio} (${v.hits}/${v.hits + v.misses})`).join(', ')}`);
+  console.log(`  event loop: ${Math.round(Number(s.eventLoopUtilization) * 100)}% busy, delay p99 ${loop?.p99} ms; heap ${s.heapUsedMb} MB`);
+  for (const [op, f] of Object.entries(r.perOperation)) {
+    const bad = f.graphqlErrors + f.non2xx;
+    console.log(
+      `    ${op.padEnd(24)} ${String(f.requests).padStart(8)} requests, p50 ${f.latencyMs.p50} p99 ${f.latencyMs.p99} ms` +
+        (bad ? `, ${bad} failed: ${f.firstError}` : ''),
+    );
+  }
+  if (r.timeline.length > 2) {
+    console.log(`  timeline (s: req/s, p99 ms, RSS MB): ${r.timeline.map((p) => `${p.atSeconds}: ${p.rps}, ${p.p99Ms}, ${p.rssMb}`).join(' | ')}`);
+  }
+  const th = Object.entries(r.thresholds).map(([k, v]) => `${k} ${v.value} < ${v.limit} ${v.ok ? 'ok' : 'FAILED'}`);
+  console.log(`  thresholds: ${th.join(', ')}`);
+  const tg = Object.entries(r.targets).map(([k, v]) => `${k} ${v.value} vs ${v.target} ${v.met === null ? 'n/a' : v.met ? 'met' : 'MISSED'}`);
+  if (tg.length) console.log(`  targets: ${tg.join(', ')}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function positive(name: string, v: string | undefined, allowZero = false): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new Error(`--${name} must be a positive number, got "${v}"`);
+  return n;
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      ...BULK_SEED_ARGS,
+      connections: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string', default: '5' },
+      'ceiling-duration': { type: 'string' },
+      'skip-ceiling': { type: 'boolean', default: false },
+      'skip-seed': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
+      'service-node-args': { type: 'string' },
+      out: { type: 'string', default: path.join(ROOT, 'load/results') },
+    },
+  });
+  const names = positionals.flatMap((p) => (p === 'all' ? ALL : [p]));
+  if (names.length === 0) {
+    console.error(`usage: npm run load -- <${Object.keys(scenarios).join('|')}|all> [--connections N] [--duration S] …`);
+    return 2;
+  }
+  const unknown = names.filter((n) => !isScenarioName(n));
+  if (unknown.length) {
+    console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
+    return 2;
+  }
+  const config = loadConfig();
+  const sizes = bulkSeedSizes(values);
+
+  let embedded: EmbeddedPg | undefined;
+  let databaseUrl = process.env.DATABASE_URL;
+  let monitor: pg.Client | undefined;
+  // An interrupted run still stops what it started: the server children and the embedded PostgreSQL.
+  const interrupt = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: stopping`);
+    const exits = [...liveChildren].map((child) => new Promise((resolve) => child.once('exit', resolve)));
+    for (const child of liveChildren) child.kill('SIGTERM');
+    const grace = new Promise((resolve) => setTimeout(resolve, 5_000));
+    void Promise.race([Promise.all(exits), grace])
+      .then(() => embedded?.stop())
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    if (!databaseUrl) {
+      const port = await freePort();
+      const dir = process.env.LOAD_PG_DIR ?? path.join(ROOT, '.data/load-pg');
+      console.log(`starting an embedded PostgreSQL (${path.relative(process.cwd(), dir) || dir}) on 127.0.0.1:${port}…`);
+      embedded = await startEmbeddedPostgres({ dir, port, database: 'prompt_templates' });
+      databaseUrl = embedded.url;
+    }
+    const handle = createDb({ url: databaseUrl, ...config.db });
+    try {
+      await migrateToLatest(handle.db);
+    } finally {
+      await handle.close();
+    }
+    let dataset: BulkSeedResult | undefined;
+    if (!values['skip-seed']) {
+      console.log(`bulk data set: ${sizes.templates} templates, ${sizes.usage} usage events, ${sizes.memory} memory entries…`);
+      dataset = await seedBulk(databaseUrl, { ...sizes, categories: config.templates.categories });
+      console.log(
+        dataset.status === 'seeded'
+          ? `  seeded in ${((dataset.timings.total ?? 0) / 1000).toFixed(1)} s ${JSON.stringify(dataset.timings)}`
+          : `  already present (${dataset.marker})`,
+      );
+    }
+    monitor = new pg.Client({ connectionString: databaseUrl });
+    monitor.on('error', () => {}); // the database going away (an interrupted run) is not the monitor's to report
+    await monitor.connect();
+    const ctx: RunContext = {
+      databaseUrl,
+      monitor,
+      warmup: positive('warmup', values.warmup, true) ?? 5,
+      connections: positive('connections', values.connections),
+      duration: positive('duration', values.duration),
+      ceilingDuration: positive('ceiling-duration', values['ceiling-duration']),
+      skipCeiling: values['skip-ceiling'],
+      dataset,
+      outDir: path.resolve(values.out),
+      cpuProf: values['cpu-prof'],
+      serviceNodeArgs: (values['service-node-args'] ?? '').split(/\s+/).filter(Boolean),
+    };
+    let failed = 0;
+    for (const name of names) {
+      const report = await runScenario(scenarios[name as ScenarioName], ctx);
+      if (!Object.values(report.thresholds).every((t) => t.ok)) failed++;
+    }
+    // Like k6, a crossed threshold makes the exit code non-zero (99).
+    return failed ? 99 : 0;
+  } finally {
+    await monitor?.end().catch(() => {});
+    await embedded?.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,88 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ChildStats, FromChild, ToChild } from '../load/runner/ipc.ts';
+import { createTestDatabase } from './helpers/db.ts';
+
+const CHILD = fileURLToPath(new URL('../load/runner/app-child.ts', import.meta.url));
+
+let database: { url: string; drop(): Promise<void> };
+let child: ReturnType<typeof fork>;
+let url: string;
+
+function ask<T extends FromChild['type']>(msg: ToChild, reply: T): Promise<Extract<FromChild, { type: T }>> {
+  return new Promise((resolve) => {
+    const on = (m: FromChild) => {
+      if (m.type === reply) {
+        child.off('message', on);
+        resolve(m as Extract<FromChild, { type: T }>);
+      }
+    };
+    child.on('message', on);
+    child.send(msg);
+  });
+}
+
+const gql = async (query: string) =>
+  (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json();
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  child = fork(CHILD, [], {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      // The in-process cache (no shared Redis), and no background statements: no warming, no memory sweep.
+      REDIS_URL: '',
+      CACHE_WARM_COUNT: '0',
+      MEMORY_SWEEP_INTERVAL_MS: '3600000',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SEED_TEMPLATES: 'false',
+      DB_POOL_MAX: '3',
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<Extract<FromChild, { type: 'ready' }>>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`app-child exited with ${code}`)));
+    child.on('message', (m: FromChild) => m.type === 'ready' && resolve(m));
+  });
+  url = ready.url;
+  expect(ready.pid).toBe(child.pid);
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.send({ type: 'stop' } satisfies ToChild);
+    await exited;
+  }
+  await database?.drop();
+});
+
+describe('the service child process of the load runner', () => {
+  test('counts the SQL statements requests cause, from zero after a reset', async () => {
+    await ask({ type: 'reset' }, 'reset-done');
+    let { stats } = await ask({ type: 'stats' }, 'stats');
+    expect(stats.statements).toBe(0);
+
+    // categories is one statement; templates with totalCount is two (the page and the count).
+    expect(await gql('{ categories { category } }')).toEqual({ data: { categories: [] } });
+    expect(await gql('{ templates(first: 5) { totalCount edges { node { id } } } }')).toEqual({
+      data: { templates: { totalCount: 0, edges: [] } },
+    });
+    ({ stats } = await ask({ type: 'stats' }, 'stats'));
+    expect(stats).toMatchObject<Partial<ChildStats>>({ statements: 3, failedStatements: 0, poolMax: 3 });
+    // The cache's counters come along, for the run's hit ratio.
+    expect(stats.cacheNow?.store).toBe('memory');
+    expect(typeof stats.cacheNow?.misses).toBe('number');
+    expect(stats.poolPeakBusy).toBeGreaterThanOrEqual(1);
+    expect(stats.poolPeakBusy).toBeLessThanOrEqual(3);
+
+    await ask({ type: 'reset' }, 'reset-done');
+    ({ stats } = await ask({ type: 'stats' }, 'stats'));
+    expect(stats.statements).toBe(0);
+  });
+});

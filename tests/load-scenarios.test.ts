@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values.js';
+import { describe, expect, test } from 'vitest';
+import {
+  bodyHasGraphQLErrors,
+  createRng,
+  FIXTURE_BODY,
+  HELLO_BODY,
+  parseFixtures,
+  pickOperation,
+  scenarios,
+  type Fixtures,
+  type GraphQLBody,
+} from '../load/scenarios.ts';
+import { SCHEMA_PATH } from '../src/server.ts';
+
+const schema = buildSchema(readFileSync(SCHEMA_PATH, 'utf8'));
+
+const fixtures: Fixtures = {
+  runId: 'abc123',
+  templates: [
+    { id: '00000000-0000-4000-8000-000000000001', name: 'bulk-000001', variables: ['topic', 'audience'] },
+    { id: '00000000-0000-4000-8000-000000000002', name: 'bulk-000002', variables: ['topic', 'audience'] },
+  ],
+  categories: ['development', 'data'],
+};
+
+/** Parse and validation errors of a body against the service's schema, variables included. */
+function problems(body: GraphQLBody): string[] {
+  const doc = parse(body.query);
+  const errors = validate(schema, doc).map((e) => e.message);
+  const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+  if (!op) return [...errors, 'no operation'];
+  if (op.name?.value !== body.operationName) errors.push(`operationName ${body.operationName} ≠ ${op.name?.value}`);
+  const coerced = getVariableValues(schema, op.variableDefinitions ?? [], body.variables);
+  for (const e of coerced.errors ?? []) errors.push(e.message);
+  return errors;
+}
+
+describe('load scenarios', () => {
+  test('every operation of every scenario is a valid operation of the schema, with valid variables', () => {
+    const rng = createRng(1);
+    for (const scenario of Object.values(scenarios)) {
+      for (const { operation } of scenario.mix) {
+        for (let iteration = 0; iteration < 20; iteration++) {
+          const body = operation.build({ rng, fixtures, vu: 3, iteration });
+          expect(problems(body), `${scenario.name}/${operation.name}`).toEqual([]);
+        }
+      }
+    }
+    expect(problems(FIXTURE_BODY)).toEqual([]);
+  });
+
+  test('created template names are unique per client and iteration, and valid names', () => {
+    const op = scenarios.mixed.mix.find((w) => w.operation.name === 'createTemplate')!.operation;
+    const names = new Set<string>();
+    for (let vu = 1; vu <= 3; vu++) {
+      for (let iteration = 0; iteration < 50; iteration++) {
+        const body = op.build({ rng: createRng(vu), fixtures, vu, iteration });
+        const name = (body.variables.input as { name: string }).name;
+        expect(name).toMatch(/^[a-z0-9_-]{1,100}$/);
+        names.add(name);
+      }
+    }
+    expect(names.size).toBe(150);
+  });
+
+  test('operations are picked in proportion to their weights', () => {
+    const rng = createRng(42);
+    const counts = new Map<string, number>();
+    const n = 90_000;
+    for (let i = 0; i < n; i++) {
+      const op = pickOperation(scenarios.mixed.mix, rng());
+      counts.set(op.name, (counts.get(op.name) ?? 0) + 1);
+    }
+    // list 3, get 2, the other four 1 each: 9 shares.
+    expect((counts.get('listTemplates') ?? 0) / n).toBeCloseTo(3 / 9, 2);
+    expect((counts.get('getTemplate') ?? 0) / n).toBeCloseTo(2 / 9, 2);
+    for (const name of ['renderTemplate', 'createTemplate', 'appendMemory', 'readConversation']) {
+      expect((counts.get(name) ?? 0) / n).toBeCloseTo(1 / 9, 2);
+    }
+  });
+
+  test('the seeded PRNG repeats its sequence for a seed', () => {
+    const a = createRng(7);
+    const b = createRng(7);
+    const c = createRng(8);
+    const seqA = Array.from({ length: 5 }, a);
+    expect(Array.from({ length: 5 }, b)).toEqual(seqA);
+    expect(Array.from({ length: 5 }, c)).not.toEqual(seqA);
+    for (const x of seqA) expect(x >= 0 && x < 1).toBe(true);
+  });
+
+  test('fixtures prefer the bulk templates, fall back to any, and refuse none', () => {
+    const edge = (id: string, name: string) => ({ node: { id, name, variables: [{ name: 'x' }] } });
+    const bulk = { edges: [edge('b1', 'bulk-000001')] };
+    const any = { edges: [edge('a1', 'other')] };
+    const cats = [{ category: 'data' }];
+    expect(parseFixtures({ data: { bulk, any, categories: cats } }, 'r').templates.map((t) => t.id)).toEqual(['b1']);
+    expect(parseFixtures({ data: { bulk: { edges: [] }, any, categories: cats } }, 'r')).toEqual({
+      runId: 'r',
+      templates: [{ id: 'a1', name: 'other', variables: ['x'] }],
+      categories: ['data'],
+    });
+    expect(() => parseFixtures({ data: { bulk: { edges: [] }, any: { edges: [] }, categories: [] } }, 'r')).toThrow(/seed:bulk/);
+    expect(() => parseFixtures({ errors: [{ message: 'boom' }] }, 'r')).toThrow(/boom/);
+  });
+
+  test('GraphQL errors are recognised in a body, and error-like text inside values is not', () => {
+    expect(bodyHasGraphQLErrors('{"errors":[{"message":"x"}],"data":null}')).toBe(true);
+    expect(bodyHasGraphQLErrors('{"data":{"a":1},"errors":[{"message":"x"}]}')).toBe(true);
+    expect(bodyHasGraphQLErrors(JSON.stringify({ data: { content: '"errors":[1]' } }))).toBe(false);
+    expect(HELLO_BODY.query).toContain('hello');
+  });
+});
