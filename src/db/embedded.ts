@@ -22,6 +22,12 @@ export async function startEmbeddedPostgres(opts: {
   log?: (message: string) => void;
 }): Promise<EmbeddedPg> {
   const databaseDir = path.resolve(opts.dir);
+  // Another process of this service (say `npm start`, while `npm run apikey` runs) may already run it: share it.
+  if (await answers(opts.port)) {
+    await ensureDatabase(opts.port, opts.database);
+    opts.log?.(`using the embedded PostgreSQL already running on 127.0.0.1:${opts.port}`);
+    return { url: urlFor(opts.port, opts.database), stop: async () => {} };
+  }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -45,20 +51,46 @@ export async function startEmbeddedPostgres(opts: {
       `embedded PostgreSQL failed to start on 127.0.0.1:${opts.port} (is the port taken? set EMBEDDED_PG_PORT): ${String(err ?? 'exited')}`,
     );
   }
-  const admin = new pg.Client({ host: '127.0.0.1', port: opts.port, user: USER, password: PASSWORD, database: 'postgres' });
-  await admin.connect();
-  try {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
-    if (!rowCount) await admin.query(`CREATE DATABASE "${opts.database.replaceAll('"', '""')}"`);
-  } finally {
-    await admin.end();
-  }
+  await ensureDatabase(opts.port, opts.database);
   let stopped: Promise<void> | undefined;
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${encodeURIComponent(opts.database)}`,
+    url: urlFor(opts.port, opts.database),
     stop() {
       stopped ??= server.stop();
       return stopped;
     },
   };
+}
+
+const urlFor = (port: number, database: string) =>
+  `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+
+const adminClient = (port: number) =>
+  new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres', connectionTimeoutMillis: 2_000 });
+
+/** True when an embedded PostgreSQL of ours already answers on the port. */
+async function answers(port: number): Promise<boolean> {
+  const client = adminClient(port);
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function ensureDatabase(port: number, database: string): Promise<void> {
+  const admin = adminClient(port);
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await admin.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
+  } catch (err) {
+    // Two processes starting at once may both try to create it.
+    if ((err as { code?: string }).code !== '42P04') throw err;
+  } finally {
+    await admin.end();
+  }
 }
