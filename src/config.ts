@@ -69,6 +69,11 @@ const schema = z.object({
   CACHE_TTL_JITTER: z.coerce.number().min(0).max(0.5).default(0.1),
   /** Templates loaded into the cache in the background at start (0 turns warming off). */
   CACHE_WARM_COUNT: int(50, 0),
+  /**
+   * Keys whose latest local invalidation is remembered one by one (so a load racing a write to one key does not
+   * keep other keys of its kind out of the cache); beyond this the oldest are folded into a per-kind floor.
+   */
+  CACHE_INVALIDATION_TRACK_MAX: int(10_000, 1),
   /** Statements slower than this are logged and listed by performanceStats.database.slowQueries. */
   SLOW_QUERY_MS: int(200),
   /** Requests slower than this are logged and counted as slow. */
@@ -196,6 +201,8 @@ export interface CacheConfig {
   readonly ttl: { readonly templateMs: number; readonly usageMs: number; readonly listMs: number };
   readonly ttlJitter: number;
   readonly warmCount: number;
+  /** Keys whose latest local invalidation is tracked one by one before folding into a per-kind floor. */
+  readonly invalidationTrackMax: number;
 }
 
 export class ConfigError extends Error {
@@ -251,6 +258,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ttl: { templateMs: e.CACHE_TTL_TEMPLATE_MS, usageMs: e.CACHE_TTL_USAGE_MS, listMs: e.CACHE_TTL_LIST_MS },
       ttlJitter: e.CACHE_TTL_JITTER,
       warmCount: e.CACHE_WARM_COUNT,
+      invalidationTrackMax: e.CACHE_INVALIDATION_TRACK_MAX,
     },
     ops: {
       slowQueryMs: e.SLOW_QUERY_MS,

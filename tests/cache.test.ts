@@ -157,7 +157,7 @@ describe('cachedBatch', () => {
     expect(loaded).toHaveLength(2);
   });
 
-  it('does not store what it loaded when the kind was invalidated during the load', async () => {
+  it('does not store what it loaded when the key was invalidated during the load', async () => {
     const cache = createCache(config(), logger);
     const value = await cachedBatch(cache, 'k', ['a'], async (keys) => {
       await cache.delete('k', ['a']); // a write committing while the database is read
@@ -165,6 +165,69 @@ describe('cachedBatch', () => {
     });
     expect(value).toEqual(['old']);
     expect(await cache.getMany('k', ['a'])).toEqual([undefined]);
+  });
+
+  it('stores what it loaded for the other keys of a kind while one key of it is invalidated', async () => {
+    const cache = createCache(config(), logger);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const load = async (keys: readonly string[]) => {
+      await gate;
+      return keys.map((k) => `v:${k}`);
+    };
+    // Two batches read the database while a write to key 'a' commits and invalidates it.
+    const batches = [cachedBatch(cache, 'k', ['a', 'b'], load), cachedBatch(cache, 'k', ['c'], load)];
+    for (let i = 0; i < 3; i++) await settle();
+    await cache.delete('k', ['a']);
+    release();
+    expect(await Promise.all(batches)).toEqual([['v:a', 'v:b'], ['v:c']]);
+    expect(await cache.getMany('k', ['a', 'b', 'c'])).toEqual([undefined, 'v:b', 'v:c']);
+    // A load that starts after the invalidation is stored again.
+    await cachedBatch(cache, 'k', ['a'], async (keys) => keys.map(() => 'new'));
+    expect(await cache.getMany('k', ['a'])).toEqual(['new']);
+  });
+
+  it('does not store a list-shaped value loaded while its generation was bumped', async () => {
+    const cache = createCache(config(), logger);
+    const g1 = await cache.generation('list');
+    await cachedBatch(
+      cache,
+      'list',
+      ['all'],
+      async (keys) => {
+        await cache.bumpGeneration('list');
+        return keys.map(() => 'old');
+      },
+      { generational: true },
+    );
+    expect(await cache.getMany('list', [`g${g1}:all`])).toEqual([undefined]);
+    const g2 = await cache.generation('list');
+    await cachedBatch(cache, 'list', ['all'], async (keys) => keys.map(() => 'new'), { generational: true });
+    expect(await cache.getMany('list', [`g${g2}:all`])).toEqual(['new']);
+  });
+
+  it('still refuses a stale value after its key has been forgotten by the bounded invalidation tracking', async () => {
+    const cache = createCache(config({ CACHE_INVALIDATION_TRACK_MAX: '1' }), logger);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const load = async (keys: readonly string[]) => {
+      await gate;
+      return keys.map((k) => `old:${k}`);
+    };
+    const batch = cachedBatch(cache, 'k', ['a', 'c'], load);
+    for (let i = 0; i < 3; i++) await settle();
+    await cache.delete('k', ['a']); // the write to 'a' ...
+    await cache.delete('k', ['b']); // ... is forgotten (only one key is tracked) ...
+    await cache.delete('other', ['x']); // ... and so is 'b'
+    release();
+    expect(await batch).toEqual(['old:a', 'old:c']);
+    // The forgotten invalidation of 'a' still holds through the kind's floor; 'c', loaded at the same time,
+    // is refused too (the floor is conservative), while the other kind is unaffected.
+    expect(await cache.getMany('k', ['a', 'c'])).toEqual([undefined, undefined]);
+    expect(cache.invalidatedSince('other', 'y', 0)).toBe(false);
+    // Loads that start afterwards are stored as usual.
+    await cachedBatch(cache, 'k', ['a', 'c'], async (keys) => keys.map((k) => `new:${k}`));
+    expect(await cache.getMany('k', ['a', 'c'])).toEqual(['new:a', 'new:c']);
   });
 
   it('passes a loader error to every batch waiting on the same key and caches nothing', async () => {

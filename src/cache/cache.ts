@@ -81,9 +81,16 @@ export interface Cache {
   bumpGeneration(kind: string): Promise<void>;
   /**
    * A counter that moves on every local invalidation of `kind`: a loader reads it before going to the
-   * database and skips storing what it loaded if it moved meanwhile (the value may predate the write).
+   * database, then asks `invalidatedSince` per key whether what it loaded may predate a write.
    */
   invalidationSeq(kind: string): number;
+  /**
+   * Whether `key` of `kind` may have been invalidated in this process since `invalidationSeq(kind)` was `seq`
+   * (then a value loaded from that point on must not be stored). Exact for the last
+   * `CACHE_INVALIDATION_TRACK_MAX` keys invalidated; conservative (true) for older ones whose kind's floor has
+   * since moved, and true for every key of a kind whose generation was bumped since.
+   */
+  invalidatedSince(kind: string, key: string, seq: number): boolean;
   /** Joins a load of the same key already running in this process, or starts one (no stampede). */
   singleFlight<V>(id: string, load: () => Promise<V>): Promise<V>;
   /** Spreads a TTL by the configured jitter. */
@@ -257,7 +264,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
   const newToken = () => randomBytes(6).toString('base64url');
   // A shared store is written by other processes too: every invalidated key gets a fresh stamp, and an entry
   // counts only while it carries the stamp that was current when its value was read from the database.
-  // (In process, `invalidationSeq` already keeps a load that raced a write from being stored.)
+  // (In process, `invalidatedSince` already keeps a load that raced a write to its key from being stored.)
   const shared = !memory;
   const stampOf = (fullKey: string) => `${prefix}${STAMP_KIND}:${fullKey.slice(prefix.length)}`;
   const longestTtlMs = Math.max(config.ttl.templateMs, config.ttl.usageMs, config.ttl.listMs);
@@ -276,7 +283,35 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
   const genKey = (kind: string) => internalKey(GENERATION_KIND, kind);
   // In process the generations live outside the LRU, so eviction can never bring an old generation back.
   const localGenerations = new Map<string, string>();
+  // Local invalidations, so a load racing a write does not store what it read: per kind a sequence; per key,
+  // for the latest `invalidationTrackMax` keys invalidated, the sequence of its latest invalidation (the map
+  // is kept in invalidation order, so its first entry is the oldest); and per kind a floor, the sequence every
+  // key no longer tracked counts as invalidated at (raised when a key is forgotten, and by a generation bump).
   const invalidations = new Map<string, number>();
+  const keyInvalidations = new Map<string, { kind: string; seq: number }>();
+  const invalidationFloors = new Map<string, number>();
+  const invalidationId = (kind: string, key: string) => `${kind}\u0000${key}`;
+  const raiseFloor = (kind: string, seq: number) => {
+    if ((invalidationFloors.get(kind) ?? 0) < seq) invalidationFloors.set(kind, seq);
+  };
+  const nextInvalidation = (kind: string) => {
+    const seq = (invalidations.get(kind) ?? 0) + 1;
+    invalidations.set(kind, seq);
+    return seq;
+  };
+  function noteInvalidated(kind: string, keys: readonly string[]) {
+    const seq = nextInvalidation(kind);
+    for (const key of keys) {
+      const id = invalidationId(kind, key);
+      keyInvalidations.delete(id); // re-inserted last: the map stays in invalidation order
+      keyInvalidations.set(id, { kind, seq });
+    }
+    for (const [id, oldest] of keyInvalidations) {
+      if (keyInvalidations.size <= config.invalidationTrackMax) break;
+      keyInvalidations.delete(id);
+      raiseFloor(oldest.kind, oldest.seq);
+    }
+  }
   const inflight = new Map<string, Promise<unknown>>();
 
   let keyCount = 0;
@@ -344,7 +379,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
 
     async delete(kind: string, keys: readonly string[]): Promise<void> {
       if (keys.length === 0) return;
-      invalidations.set(kind, (invalidations.get(kind) ?? 0) + 1);
+      noteInvalidated(kind, keys);
       const full = keys.map((k) => keyOf(kind, k));
       try {
         await guarded(() => invalidate(full));
@@ -377,7 +412,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     },
 
     async bumpGeneration(kind: string): Promise<void> {
-      invalidations.set(kind, (invalidations.get(kind) ?? 0) + 1);
+      raiseFloor(kind, nextInvalidation(kind)); // every key of the kind
       if (memory) {
         localGenerations.set(kind, newToken());
         return;
@@ -392,6 +427,11 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
 
     invalidationSeq(kind: string): number {
       return invalidations.get(kind) ?? 0;
+    },
+
+    invalidatedSince(kind: string, key: string, seq: number): boolean {
+      const last = Math.max(keyInvalidations.get(invalidationId(kind, key))?.seq ?? 0, invalidationFloors.get(kind) ?? 0);
+      return last > seq;
     },
 
     singleFlight<V>(id: string, load: () => Promise<V>): Promise<V> {

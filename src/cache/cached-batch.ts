@@ -72,10 +72,12 @@ export async function cachedBatch<V>(
     toLoad.forEach((i, j) => {
       const v = loaded[j];
       out[i] = v;
-      if (v !== undefined) entries.push({ key: fullKeys[i] as string, value: v, token: tokens[i] as string });
+      const key = fullKeys[i] as string;
+      // A write that invalidated this key (or bumped the kind's generation) while we read the database may
+      // have made the value stale: it is returned but not stored. Other keys of the kind are stored.
+      if (v !== undefined && !cache.invalidatedSince(kind, key, seq)) entries.push({ key, value: v, token: tokens[i] as string });
     });
-    // A write that invalidated this kind while we read the database may have made these values stale.
-    if (cache.invalidationSeq(kind) === seq) await cache.setMany(kind, entries, options.ttlMs);
+    if (entries.length) await cache.setMany(kind, entries, options.ttlMs);
   }
   await Promise.all(joined);
   return out;
