@@ -22,7 +22,12 @@ import {
 
 const BASE_URL = (__ENV.BASE_URL || 'http://localhost:4000').replace(/\/+$/, '');
 const ENDPOINT = `${BASE_URL}/graphql`;
-const HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
+/** With `-e API_KEY=…` every request carries the key (a service with AUTH_MODE=required needs read and write). */
+const HEADERS: Record<string, string> = {
+  'content-type': 'application/json',
+  accept: 'application/json',
+  ...(__ENV.API_KEY ? { authorization: `Bearer ${__ENV.API_KEY}` } : {}),
+};
 
 /** Share of responses whose body carried GraphQL errors (a 200 with `errors` is still a failure). */
 const graphqlErrors = new Rate('graphql_errors');

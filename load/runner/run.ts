@@ -490,6 +490,8 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
     HOST: '127.0.0.1',
     PORT: '0',
     NODE_ENV: 'production',
+    // Production defaults, but no API keys unless asked for (AUTH_MODE=required): the runner sends none.
+    AUTH_MODE: process.env.AUTH_MODE ?? 'off',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   }, [
     ...ctx.serviceNodeArgs,
