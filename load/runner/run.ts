@@ -491,6 +491,8 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
     PORT: '0',
     NODE_ENV: 'production',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // Production mode requires API keys by default; the scenarios send none, so keys are off unless asked for.
+    AUTH_MODE: process.env.AUTH_MODE ?? 'off',
   }, [
     ...ctx.serviceNodeArgs,
     ...(ctx.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ctx.outDir, 'profiles')}`, `--cpu-prof-name=${scenario.name}-${Date.now()}.cpuprofile`] : []),
