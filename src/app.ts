@@ -4,7 +4,7 @@ import { createCache } from './cache/index.ts';
 import type { Config } from './config.ts';
 import type { AppDeps } from './context.ts';
 import { createDb } from './db/create-db.ts';
-import { startEmbeddedPostgres, type EmbeddedPg } from './db/embedded.ts';
+import type { EmbeddedPg } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startMemorySweeper } from './domains/memory/memory.sweeper.ts';
 import { invalidateTemplates, warmTemplateCache, type TemplateIdSource } from './domains/templates/templates.cache.ts';
@@ -30,6 +30,8 @@ export interface RunningApp {
 /** The database URL to use: DATABASE_URL, or an embedded PostgreSQL started here. */
 export async function resolveDatabase(config: Config, logger: Logger): Promise<{ url: string; embedded?: EmbeddedPg }> {
   if (config.databaseUrl) return { url: config.databaseUrl };
+  // Imported only when used: a server given DATABASE_URL does not load the embedded PostgreSQL package.
+  const { startEmbeddedPostgres } = await import('./db/embedded.ts');
   const embedded = await startEmbeddedPostgres({
     dir: config.embeddedPg.dir,
     port: config.embeddedPg.port,
