@@ -199,8 +199,10 @@ export interface CacheConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly issues: readonly string[]) {
+  readonly issues: readonly string[];
+  constructor(issues: readonly string[]) {
     super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.issues = issues;
     this.name = 'ConfigError';
   }
 }
