@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getHeapStatistics } from 'node:v8';
 import { createCache } from './cache/index.ts';
 import type { Config } from './config.ts';
 import type { AppDeps } from './context.ts';
@@ -42,6 +43,19 @@ export async function resolveDatabase(config: Config, logger: Logger): Promise<{
   return { url: embedded.url, embedded };
 }
 
+/**
+ * `npm start` bounds the V8 heap (--max-old-space-size=256): the in-process cache must fit in it with room for the
+ * requests. Warns when CACHE_MAX_BYTES is over a third of the heap limit, rather than crashing out of memory later.
+ */
+export function warnIfCacheOutgrowsHeap(config: Config, logger: Logger, heapLimitBytes = getHeapStatistics().heap_size_limit): boolean {
+  if (config.redisUrl || config.cache.maxBytes <= heapLimitBytes / 3) return false;
+  logger.warn(
+    { cacheMaxBytes: config.cache.maxBytes, heapLimitBytes },
+    'CACHE_MAX_BYTES is over a third of the V8 heap limit: raise --max-old-space-size (see README, "Memory")',
+  );
+  return true;
+}
+
 export interface StartOptions {
   /** Where cache warming gets its template ids; default: the most used, then the most recently updated. */
   warmSource?: TemplateIdSource;
@@ -68,6 +82,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await database.embedded?.stop();
     throw err;
   }
+  warnIfCacheOutgrowsHeap(config, logger);
   const auth = createAuth(config, dbHandle.db, logger);
   if (auth.mode === 'off') {
     logger.warn('AUTH_MODE=off: every request is allowed without an API key (set AUTH_MODE=required to require keys)');
