@@ -1,10 +1,11 @@
 import { createServer as createHttpServer, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getHeapStatistics } from 'node:v8';
 import { createCache } from './cache/index.ts';
 import type { Config } from './config.ts';
 import type { AppDeps } from './context.ts';
 import { createDb } from './db/create-db.ts';
-import { startEmbeddedPostgres, type EmbeddedPg } from './db/embedded.ts';
+import type { EmbeddedPg } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startMemorySweeper } from './domains/memory/memory.sweeper.ts';
 import { invalidateTemplates, warmTemplateCache, type TemplateIdSource } from './domains/templates/templates.cache.ts';
@@ -30,6 +31,8 @@ export interface RunningApp {
 /** The database URL to use: DATABASE_URL, or an embedded PostgreSQL started here. */
 export async function resolveDatabase(config: Config, logger: Logger): Promise<{ url: string; embedded?: EmbeddedPg }> {
   if (config.databaseUrl) return { url: config.databaseUrl };
+  // Imported only when used: a server given DATABASE_URL does not load the embedded PostgreSQL package.
+  const { startEmbeddedPostgres } = await import('./db/embedded.ts');
   const embedded = await startEmbeddedPostgres({
     dir: config.embeddedPg.dir,
     port: config.embeddedPg.port,
@@ -38,6 +41,19 @@ export async function resolveDatabase(config: Config, logger: Logger): Promise<{
   });
   logger.info({ port: config.embeddedPg.port, dir: config.embeddedPg.dir }, 'embedded PostgreSQL started');
   return { url: embedded.url, embedded };
+}
+
+/**
+ * `npm start` bounds the V8 heap (--max-old-space-size=256): the in-process cache must fit in it with room for the
+ * requests. Warns when CACHE_MAX_BYTES is over a third of the heap limit, rather than crashing out of memory later.
+ */
+export function warnIfCacheOutgrowsHeap(config: Config, logger: Logger, heapLimitBytes = getHeapStatistics().heap_size_limit): boolean {
+  if (config.redisUrl || config.cache.maxBytes <= heapLimitBytes / 3) return false;
+  logger.warn(
+    { cacheMaxBytes: config.cache.maxBytes, heapLimitBytes },
+    'CACHE_MAX_BYTES is over a third of the V8 heap limit: raise --max-old-space-size (see README, "Memory")',
+  );
+  return true;
 }
 
 export interface StartOptions {
@@ -66,6 +82,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await database.embedded?.stop();
     throw err;
   }
+  warnIfCacheOutgrowsHeap(config, logger);
   const auth = createAuth(config, dbHandle.db, logger);
   if (auth.mode === 'off') {
     logger.warn('AUTH_MODE=off: every request is allowed without an API key (set AUTH_MODE=required to require keys)');

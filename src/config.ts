@@ -206,8 +206,10 @@ export interface CacheConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly issues: readonly string[]) {
+  readonly issues: readonly string[];
+  constructor(issues: readonly string[]) {
     super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.issues = issues;
     this.name = 'ConfigError';
   }
 }

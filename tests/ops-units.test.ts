@@ -1,5 +1,9 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { warnIfCacheOutgrowsHeap } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import type { Logger } from '../src/logger.ts';
 import { callerFromStack, StatementCallerPlugin, UNATTRIBUTED } from '../src/db/statement-caller.ts';
 import { acceptRequestId } from '../src/observability/request-context.ts';
 import { percentile, RequestStats } from '../src/observability/request-stats.ts';
@@ -111,5 +115,29 @@ describe('chooseEncoding and acceptRequestId', () => {
     expect(acceptRequestId('has space')).toBeUndefined();
     expect(acceptRequestId('x'.repeat(129))).toBeUndefined();
     expect(acceptRequestId(null)).toBeUndefined();
+  });
+});
+
+describe('memory bounds of npm start', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+
+  it('runs the service on Node type stripping with a bounded heap', () => {
+    const words = pkg.scripts.start.split(/\s+/);
+    expect(words[0]).toBe('node');
+    expect(words).toContain('--experimental-strip-types');
+    expect(words).toContain('--max-old-space-size=256');
+    expect(words.at(-1)).toBe('src/main.ts');
+  });
+
+  it('warns when the in-process cache may take over a third of the heap, never with Redis', () => {
+    const warnings: unknown[] = [];
+    const logger = { warn: (o: unknown) => warnings.push(o) } as unknown as Logger;
+    const limit = 300 * 1024 * 1024;
+    expect(warnIfCacheOutgrowsHeap(loadConfig({ NODE_ENV: 'test' }), logger, limit)).toBe(false);
+    const big = loadConfig({ NODE_ENV: 'test', CACHE_MAX_BYTES: String(200 * 1024 * 1024) });
+    expect(warnIfCacheOutgrowsHeap(big, logger, limit)).toBe(true);
+    expect(warnings).toEqual([{ cacheMaxBytes: 200 * 1024 * 1024, heapLimitBytes: limit }]);
+    const shared = loadConfig({ NODE_ENV: 'test', CACHE_MAX_BYTES: String(200 * 1024 * 1024), REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(warnIfCacheOutgrowsHeap(shared, logger, limit)).toBe(false);
   });
 });

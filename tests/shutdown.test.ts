@@ -58,7 +58,8 @@ describe('graceful shutdown of a real server process', () => {
   });
 
   it('answers every in-flight request after SIGTERM, then closes and exits 0', async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    // As `npm start` runs it: Node's own type stripping, no loader.
+    child = spawn(process.execPath, ['--experimental-strip-types', 'src/main.ts'], {
       env: { ...process.env, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '20000' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

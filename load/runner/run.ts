@@ -13,7 +13,8 @@
  *   --templates/--usage/--memory/--contents/--seed/--reset   the bulk data set (see npm run seed:bulk)
  *   --out DIR              where to write the JSON (default load/results)
  *   --cpu-prof             profile the service (node --cpu-prof) into <out>/profiles/
- *   --service-node-args A  extra Node flags for the service process, e.g. --service-node-args=--max-semi-space-size=8
+ *   --service-node-args A  extra Node flags for the service process, after those of npm start's script,
+ *                          e.g. --service-node-args=--max-semi-space-size=8
  *
  * The database: DATABASE_URL when set, otherwise an embedded PostgreSQL of the runner's own (data under
  * LOAD_PG_DIR, default .data/load-pg, on a free port). REDIS_URL and every other setting are passed through
@@ -69,15 +70,34 @@ interface Child {
   stop(): Promise<void>;
 }
 
+/**
+ * The Node flags `npm start` gives the service (the words between `node` and the script in package.json's
+ * start script, such as its heap bounds), so the runner measures the service as it is run.
+ */
+function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').trim().split(/\s+/);
+  if (words[0] !== 'node') return [];
+  const flags: string[] = [];
+  for (const w of words.slice(1)) {
+    if (!w.startsWith('--')) break;
+    if (w !== '--experimental-strip-types') flags.push(w);
+  }
+  return flags;
+}
+
 /** Children still running, so an interrupted run can stop them. */
 const liveChildren = new Set<ChildProcess>();
 
-/** Forks a TypeScript server module and waits for its `ready` message. */
+/**
+ * Forks a TypeScript server module and waits for its `ready` message. It runs on Node's own type stripping, as
+ * `npm start` runs the service: no loader hooks (tsx's run on a thread of their own, ~45 MB of RSS).
+ */
 async function startChild(file: string, env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<Child> {
   const proc = fork(path.join(HERE, file), [], {
     cwd: ROOT,
     env,
-    execArgv: ['--import', 'tsx', ...execArgv],
+    execArgv: ['--experimental-strip-types', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   liveChildren.add(proc);
@@ -733,7 +753,8 @@ async function main(): Promise<number> {
       dataset,
       outDir: path.resolve(values.out),
       cpuProf: values['cpu-prof'],
-      serviceNodeArgs: (values['service-node-args'] ?? '').split(/\s+/).filter(Boolean),
+      // npm start's flags first: a flag given again with --service-node-args wins (Node takes the last one).
+      serviceNodeArgs: [...startScriptNodeFlags(), ...(values['service-node-args'] ?? '').split(/\s+/).filter(Boolean)],
     };
     let failed = 0;
     for (const name of names) {

@@ -8,7 +8,10 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.
 
 /** Loads every `migrations/*.ts` file, ordered by its date-prefixed name. */
 class FolderMigrationProvider implements MigrationProvider {
-  constructor(private readonly dir: string) {}
+  readonly dir: string;
+  constructor(dir: string) {
+    this.dir = dir;
+  }
   async getMigrations(): Promise<Record<string, Migration>> {
     const files = (await fs.readdir(this.dir)).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort();
     const out: Record<string, Migration> = {};

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KeyvStoreAdapter } from 'keyv';
 import { createCache } from '../../src/cache/index.ts';
-import { USAGE_CACHE_KINDS } from '../../src/domains/usage/usage.loaders.ts';
+import { fromCachedModelUsage, USAGE_CACHE_KINDS, type CachedModelUsage } from '../../src/domains/usage/usage.loaders.ts';
 import { findModelUsageByTemplateIds, type ModelUsageRow } from '../../src/domains/usage/usage.repository.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { AppDeps } from '../../src/context.ts';
@@ -108,7 +108,9 @@ export async function createTestApp(
         if (!isDeepStrictEqual(c, categories)) problems.push(`categories: cached ${JSON.stringify(c)} but database has ${JSON.stringify(categories)}`);
       }
     }
-    const cachedUsage = await cache.getMany<ModelUsageRow[]>(USAGE_CACHE_KINDS.usage, ids);
+    const cachedUsage = (await cache.getMany<CachedModelUsage>(USAGE_CACHE_KINDS.usage, ids)).map((c, i) =>
+      c === undefined ? undefined : fromCachedModelUsage(ids[i]!, c),
+    );
     const usageRows = await findModelUsageByTemplateIds(fresh.db, ids);
     ids.forEach((id, i) => {
       const c = cachedUsage[i];

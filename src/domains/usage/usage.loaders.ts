@@ -22,10 +22,46 @@ function groupByTemplate(rows: readonly ModelUsageRow[]): Map<string, ModelUsage
   return out;
 }
 
+/**
+ * One template's all-time usage as cached: a tuple per model, `[aiModel, count, successCount, responseTimeSum,
+ * responseTimeCount, lastUsedAt (epoch ms) | null]`. Deserialising 50 of these per page costs about a fifth of
+ * what the same rows as objects (with their template id and Date) cost, and they take a fifth of the bytes.
+ */
+export type CachedModelUsage = [string, number, number, number, number, number | null][];
+
+/** The compact cached form of one template's rows. */
+export function toCachedModelUsage(rows: readonly ModelUsageRow[]): CachedModelUsage {
+  return rows.map((r) => [
+    r.ai_model,
+    Number(r.count),
+    Number(r.success_count),
+    Number(r.response_time_sum),
+    Number(r.response_time_count),
+    r.last_used_at ? new Date(r.last_used_at).getTime() : null,
+  ]);
+}
+
+/** The rows of one template back from their cached form. */
+export function fromCachedModelUsage(templateId: string, cached: CachedModelUsage): ModelUsageRow[] {
+  return cached.map(([aiModel, count, successCount, rtSum, rtCount, lastUsedAt]) => ({
+    template_id: templateId,
+    ai_model: aiModel,
+    count,
+    success_count: successCount,
+    response_time_sum: rtSum,
+    response_time_count: rtCount,
+    last_used_at: lastUsedAt === null ? null : new Date(lastUsedAt),
+  }));
+}
+
 /** Cache kinds of the usage domain. */
 export const USAGE_CACHE_KINDS = {
-  /** All-time per-model rows of one template; deleted by each usage write, short TTL. */
-  usage: 'usage',
+  /**
+   * All-time per-model usage of one template, in its compact form (CachedModelUsage); deleted by each usage write,
+   * short TTL. Named apart from the earlier `usage` kind (rows as objects), so instances of either version sharing
+   * a Redis never read each other's entries.
+   */
+  usage: 'modelUsage',
   /** Popular-template lists: generation-keyed, short TTL, bumped by template writes. */
   popular: 'popularTemplates',
 } as const;
@@ -35,17 +71,17 @@ export function createUsageLoaders(db: Kysely<Database>, cache: Cache): UsageLoa
   return {
     usageByTemplateId: new DataLoader(async (ids) => {
       const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-      const lists = await cachedBatch<ModelUsageRow[]>(
+      const lists = await cachedBatch<CachedModelUsage>(
         cache,
         USAGE_CACHE_KINDS.usage,
         valid,
         async (missing) => {
           const grouped = groupByTemplate(await findModelUsageByTemplateIds(db, missing));
-          return missing.map((id) => grouped.get(id) ?? []);
+          return missing.map((id) => toCachedModelUsage(grouped.get(id) ?? []));
         },
         { ttlMs: cache.ttl.usageMs },
       );
-      const byId = new Map(valid.map((id, i) => [id, lists[i] ?? []]));
+      const byId = new Map(valid.map((id, i) => [id, fromCachedModelUsage(id, lists[i] ?? [])]));
       return ids.map((id) => byId.get(id.toLowerCase()) ?? []);
     }),
     usageSinceByTemplateId: new DataLoader(
