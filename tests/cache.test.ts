@@ -244,6 +244,28 @@ describe('cachedBatch', () => {
     fail = false;
     expect(await cachedBatch(cache, 'k', ['x'], load)).toEqual([1]);
   });
+
+  it('leaves no unhandled rejection behind when the database fails (a crash of the whole service)', async () => {
+    const seen: unknown[] = [];
+    const onUnhandled = (reason: unknown) => seen.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const cache = createCache(config(), logger);
+      const load = async () => {
+        await settle();
+        throw new Error('database down');
+      };
+      const results = await Promise.allSettled([
+        cachedBatch(cache, 'down', ['x', 'y'], load),
+        cachedBatch(cache, 'down', ['y', 'z'], load),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(seen).toEqual([]);
+  });
 });
 
 describe('fail open', () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { startApp, type RunningApp } from '../src/app.ts';
@@ -54,8 +55,9 @@ async function send(kind: 'write' | 'read'): Promise<Outcome> {
   const query =
     kind === 'write'
       ? 'mutation($i: CreateTemplateInput!) { createTemplate(input: $i) { id } }'
-      : '{ templates(first: 1) { totalCount } }';
-  const variables = kind === 'write' ? { i: { name: `w-${++seq}`, category: 'data', content: 'x' } } : {};
+      : // A fresh id misses the cache, so the read also goes through a loader's read-through to PostgreSQL.
+        'query($id: ID!) { templates(first: 1) { totalCount } template(id: $id) { id } }';
+  const variables = kind === 'write' ? { i: { name: `w-${++seq}`, category: 'data', content: 'x' } } : { id: randomUUID() };
   const start = performance.now();
   const res = await fetch(`${app.url}/graphql`, {
     method: 'POST',

@@ -50,7 +50,12 @@ export async function cachedBatch<V>(
       toLoad.push(i);
       return mine.then((values) => values[position]);
     });
-    if (position === -1) joined.push(value.then((v) => void (out[i] = v)));
+    // A failed load reaches every waiter through loadMissing or Promise.all below; these copies of the failure may
+    // settle while this batch is still waiting on its own load, so they are marked handled at once (an unhandled
+    // rejection would end the process).
+    const settled = position === -1 ? value.then((v) => void (out[i] = v)) : value;
+    settled.catch(() => {});
+    if (position === -1) joined.push(settled as Promise<void>);
   }
 
   if (toLoad.length) {
