@@ -35,3 +35,17 @@ export function pageSize(first: number | null | undefined, limits: { defaultSize
   }
   return n;
 }
+
+/**
+ * A Relay connection from a keyset query that fetched one row more than the page (that extra row only says
+ * whether another page follows).
+ */
+export function connectionFromRows<R, N = R>(
+  rows: readonly R[],
+  first: number,
+  cursorOf: (row: R) => string,
+  nodeOf: (row: R) => N = (row) => row as unknown as N,
+): { edges: { cursor: string; node: N }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } {
+  const edges = rows.slice(0, first).map((row) => ({ cursor: cursorOf(row), node: nodeOf(row) }));
+  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+}

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../../__generated__/resolvers-types.ts';
 import { badInput, notFound } from '../../errors.ts';
-import { decodeCursor, encodeCursor, pageSize } from '../../lib/cursor.ts';
+import { connectionFromRows, decodeCursor, encodeCursor, pageSize } from '../../lib/cursor.ts';
 import { isUuid } from '../../lib/uuid.ts';
 import { usageEventProblems } from '../usage/usage.service.ts';
 import { insertGeneratedContent } from './content.repository.ts';
@@ -43,9 +43,7 @@ export const contentResolvers: Resolvers = {
         after = { createdAt: new Date(Number(at)), id };
       }
       const rows = first === 0 ? [] : await ctx.loaders.generatedContentPage.load({ templateId: t.id, limit: first + 1, after });
-      const page = rows.slice(0, first);
-      const edges = page.map((node) => ({ node, cursor: encodeCursor(CURSOR_KIND, [node.created_at.getTime(), node.id]) }));
-      return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+      return connectionFromRows(rows, first, (row) => encodeCursor(CURSOR_KIND, [row.created_at.getTime(), row.id]));
     },
   },
   GeneratedContent: {

@@ -1,9 +1,10 @@
 import type { Resolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
 import { badInput } from '../../errors.ts';
-import { decodeCursor, encodeCursor, pageSize } from '../../lib/cursor.ts';
+import { connectionFromRows, decodeCursor, encodeCursor, pageSize } from '../../lib/cursor.ts';
 import { deleteConversation, findConversationPage, findMemoryPage } from './memory.repository.ts';
 import { withIdempotency } from '../idempotency/idempotency.service.ts';
-import { appendMemories, MAX_ID_LENGTH } from './memory.service.ts';
+import { appendMemories, MAX_ID_LENGTH, type MemoryInput } from './memory.service.ts';
 
 /** A conversation is addressed by its two ids; its entries load on demand. */
 export interface ConversationSource {
@@ -15,6 +16,17 @@ function checkIds(...ids: string[]) {
   for (const id of ids) {
     if (id.length === 0 || id.length > MAX_ID_LENGTH) throw badInput(`ids must be 1 to ${MAX_ID_LENGTH} characters`);
   }
+}
+
+/** Appends entries; with an idempotency key, a retry returns the first result and writes nothing twice. */
+function appendMemoriesOnce(ctx: Context, operation: string, inputs: readonly MemoryInput[], key: string | null | undefined) {
+  if (key == null) return appendMemories(ctx.deps.db, ctx.deps.config, inputs);
+  return withIdempotency(
+    ctx.deps.db,
+    // The stored input is the whole batch for appendMemories and the one entry for appendMemory.
+    { scope: `${operation}:${ctx.apiKey?.id ?? 'anonymous'}`, key, input: operation === 'appendMemory' ? inputs[0] : inputs },
+    (trx) => appendMemories(trx, ctx.deps.config, inputs),
+  );
 }
 
 export const memoryResolvers: Resolvers = {
@@ -32,30 +44,18 @@ export const memoryResolvers: Resolvers = {
         position = { lastActivityAt: new Date(Number(at)), conversationId: String(id) };
       }
       const rows = n === 0 ? [] : await findConversationPage(ctx.deps.db, { sessionId, limit: n + 1, after: position });
-      const edges = rows.slice(0, n).map((r) => ({
-        cursor: encodeCursor(`conv:${sessionId}`, [r.last_activity_at.getTime(), r.conversation_id]),
-        node: { conversationId: r.conversation_id, entryCount: r.entry_count, lastActivityAt: r.last_activity_at },
-      }));
-      return { edges, pageInfo: { hasNextPage: rows.length > n, endCursor: edges.at(-1)?.cursor ?? null } };
+      return connectionFromRows(
+        rows,
+        n,
+        (r) => encodeCursor(`conv:${sessionId}`, [r.last_activity_at.getTime(), r.conversation_id]),
+        (r) => ({ conversationId: r.conversation_id, entryCount: r.entry_count, lastActivityAt: r.last_activity_at }),
+      );
     },
   },
   Mutation: {
     appendMemory: async (_, { input, idempotencyKey }, ctx) =>
-      idempotencyKey == null
-        ? (await appendMemories(ctx.deps.db, ctx.deps.config, [input]))[0]!
-        : withIdempotency(
-        ctx.deps.db,
-        { scope: `appendMemory:${ctx.apiKey?.id ?? 'anonymous'}`, key: idempotencyKey, input },
-        async (trx) => (await appendMemories(trx, ctx.deps.config, [input]))[0]!,
-      ),
-    appendMemories: (_, { inputs, idempotencyKey }, ctx) =>
-      idempotencyKey == null
-        ? appendMemories(ctx.deps.db, ctx.deps.config, inputs)
-        : withIdempotency(
-        ctx.deps.db,
-        { scope: `appendMemories:${ctx.apiKey?.id ?? 'anonymous'}`, key: idempotencyKey, input: inputs },
-        (trx) => appendMemories(trx, ctx.deps.config, inputs),
-      ),
+      (await appendMemoriesOnce(ctx, 'appendMemory', [input], idempotencyKey))[0]!,
+    appendMemories: (_, { inputs, idempotencyKey }, ctx) => appendMemoriesOnce(ctx, 'appendMemories', inputs, idempotencyKey),
     clearConversation: (_, { sessionId, conversationId }, ctx) => {
       checkIds(sessionId, conversationId);
       return deleteConversation(ctx.deps.db, sessionId, conversationId);
@@ -72,8 +72,7 @@ export const memoryResolvers: Resolvers = {
         position = { createdAt: new Date(Number(at)), id: String(id) };
       }
       const rows = n === 0 ? [] : await findMemoryPage(ctx.deps.db, { ...c, limit: n + 1, after: position });
-      const edges = rows.slice(0, n).map((node) => ({ node, cursor: encodeCursor(kind, [node.created_at.getTime(), node.id]) }));
-      return { edges, pageInfo: { hasNextPage: rows.length > n, endCursor: edges.at(-1)?.cursor ?? null } };
+      return connectionFromRows(rows, n, (row) => encodeCursor(kind, [row.created_at.getTime(), row.id]));
     },
   },
   MemoryEntry: {
