@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { isUuid } from '../../lib/uuid.ts';
+import { isUuid, loadByUuid } from '../../lib/uuid.ts';
 import { findGeneratedContentPages, findGeneratedContentsByIds, type ContentPageKey } from './content.repository.ts';
 import type { GeneratedContentRow } from './content.table.ts';
 
@@ -13,11 +13,12 @@ export interface ContentLoaders {
 
 /** Per-request loaders for generated content: every batch is one statement. */
 export function createContentLoaders(db: Kysely<Database>): ContentLoaders {
-  const generatedContentById = new DataLoader<string, GeneratedContentRow | null>(async (ids) => {
-    const rows = await findGeneratedContentsByIds(db, ids.filter(isUuid));
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
-  });
+  const generatedContentById = new DataLoader<string, GeneratedContentRow | null>((ids) =>
+    loadByUuid(ids, null, async (uuids) => {
+      const byId = new Map((await findGeneratedContentsByIds(db, uuids)).map((r) => [r.id, r]));
+      return uuids.map((id) => byId.get(id));
+    }),
+  );
   const generatedContentPage = new DataLoader<ContentPageKey, GeneratedContentRow[], string>(
     async (keys) => {
       const valid = keys.map((k, i) => ({ k, i })).filter(({ k }) => isUuid(k.templateId));

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import { cachedBatch, type Cache } from '../../cache/index.ts';
 import type { Database } from '../../db/database.ts';
-import { isUuid } from '../../lib/uuid.ts';
+import { loadByUuid } from '../../lib/uuid.ts';
 import {
   countActiveTemplatesByCategory,
   findTemplatesByIds,
@@ -39,21 +39,20 @@ const K = TEMPLATE_CACHE_KINDS;
 export function createTemplateLoaders(db: Kysely<Database>, cache: Cache): TemplateLoaders {
   const ttlMs = cache.ttl.templateMs;
 
-  const templateById: DataLoader<string, TemplateRow | null> = new DataLoader(async (ids) => {
-    const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-    const rows = await cachedBatch<TemplateRow | null>(
-      cache,
-      K.byId,
-      valid,
-      async (missing) => {
-        const found = new Map((await findTemplatesByIds(db, missing)).map((r) => [r.id, r]));
-        return missing.map((id) => found.get(id) ?? null);
-      },
-      { ttlMs },
-    );
-    const byId = new Map(valid.map((id, i) => [id, rows[i] ?? null]));
-    return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
-  });
+  const templateById: DataLoader<string, TemplateRow | null> = new DataLoader((ids) =>
+    loadByUuid(ids, null, (uuids) =>
+      cachedBatch<TemplateRow | null>(
+        cache,
+        K.byId,
+        uuids,
+        async (missing) => {
+          const found = new Map((await findTemplatesByIds(db, missing)).map((r) => [r.id, r]));
+          return missing.map((id) => found.get(id) ?? null);
+        },
+        { ttlMs },
+      ),
+    ),
+  );
 
   const templateByName: DataLoader<string, TemplateRow | null> = new DataLoader(async (names) => {
     const rows = await cachedBatch<TemplateRow | null>(
@@ -70,27 +69,21 @@ export function createTemplateLoaders(db: Kysely<Database>, cache: Cache): Templ
     return rows.map((r) => r ?? null);
   });
 
-  const versionsByTemplateId = new DataLoader<string, TemplateVersionRow[]>(async (ids) => {
-    const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-    const lists = await cachedBatch<TemplateVersionRow[]>(
-      cache,
-      K.versions,
-      valid,
-      async (missing) => {
-        const grouped = new Map<string, TemplateVersionRow[]>();
-        for (const r of await findVersionsByTemplateIds(db, missing)) {
-          const list = grouped.get(r.template_id);
-          if (list) list.push(r);
-          else grouped.set(r.template_id, [r]);
-        }
-        // No versions means no such template: cached as an empty list like any other answer.
-        return missing.map((id) => grouped.get(id) ?? []);
-      },
-      { ttlMs },
-    );
-    const byId = new Map(valid.map((id, i) => [id, lists[i] ?? []]));
-    return ids.map((id) => byId.get(id.toLowerCase()) ?? []);
-  });
+  const versionsByTemplateId = new DataLoader<string, TemplateVersionRow[]>((ids) =>
+    loadByUuid(ids, [], (uuids) =>
+      cachedBatch<TemplateVersionRow[]>(
+        cache,
+        K.versions,
+        uuids,
+        async (missing) => {
+          const grouped = Map.groupBy(await findVersionsByTemplateIds(db, missing), (r) => r.template_id);
+          // No versions means no such template: cached as an empty list like any other answer.
+          return missing.map((id) => grouped.get(id) ?? []);
+        },
+        { ttlMs },
+      ),
+    ),
+  );
 
   const categories = new DataLoader<'all', CategoryCount[]>(async (keys) => {
     const lists = await cachedBatch<CategoryCount[]>(

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import { cachedBatch, type Cache } from '../../cache/index.ts';
 import type { Database } from '../../db/database.ts';
-import { isUuid } from '../../lib/uuid.ts';
+import { isUuid, loadByUuid } from '../../lib/uuid.ts';
 import { findModelUsageByTemplateIds, findModelUsageSince, type ModelUsageRow } from './usage.repository.ts';
 
 export interface UsageLoaders {
@@ -12,15 +12,7 @@ export interface UsageLoaders {
   usageSinceByTemplateId: DataLoader<{ templateId: string; since: Date }, ModelUsageRow[], string>;
 }
 
-function groupByTemplate(rows: readonly ModelUsageRow[]): Map<string, ModelUsageRow[]> {
-  const out = new Map<string, ModelUsageRow[]>();
-  for (const r of rows) {
-    const list = out.get(r.template_id);
-    if (list) list.push(r);
-    else out.set(r.template_id, [r]);
-  }
-  return out;
-}
+const groupByTemplate = (rows: readonly ModelUsageRow[]) => Map.groupBy(rows, (r) => r.template_id);
 
 /**
  * One template's all-time usage as cached: a tuple per model, `[aiModel, count, successCount, responseTimeSum,
@@ -70,32 +62,27 @@ export const USAGE_CACHE_KINDS = {
 export function createUsageLoaders(db: Kysely<Database>, cache: Cache): UsageLoaders {
   return {
     usageByTemplateId: new DataLoader(async (ids) => {
-      const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-      const lists = await cachedBatch<CachedModelUsage>(
-        cache,
-        USAGE_CACHE_KINDS.usage,
-        valid,
-        async (missing) => {
-          const grouped = groupByTemplate(await findModelUsageByTemplateIds(db, missing));
-          return missing.map((id) => toCachedModelUsage(grouped.get(id) ?? []));
-        },
-        { ttlMs: cache.ttl.usageMs },
+      const lists = await loadByUuid(ids, [] as CachedModelUsage, (uuids) =>
+        cachedBatch<CachedModelUsage>(
+          cache,
+          USAGE_CACHE_KINDS.usage,
+          uuids,
+          async (missing) => {
+            const grouped = groupByTemplate(await findModelUsageByTemplateIds(db, missing));
+            return missing.map((id) => toCachedModelUsage(grouped.get(id) ?? []));
+          },
+          { ttlMs: cache.ttl.usageMs },
+        ),
       );
-      const byId = new Map(valid.map((id, i) => [id, fromCachedModelUsage(id, lists[i] ?? [])]));
-      return ids.map((id) => byId.get(id.toLowerCase()) ?? []);
+      return ids.map((id, i) => fromCachedModelUsage(id.toLowerCase(), lists[i]!));
     }),
     usageSinceByTemplateId: new DataLoader(
       async (keys) => {
-        const bySince = new Map<number, string[]>();
-        for (const k of keys) {
-          if (!isUuid(k.templateId)) continue;
-          const list = bySince.get(k.since.getTime());
-          if (list) list.push(k.templateId);
-          else bySince.set(k.since.getTime(), [k.templateId]);
-        }
+        const bySince = Map.groupBy(keys.filter((k) => isUuid(k.templateId)), (k) => k.since.getTime());
         const results = new Map<number, Map<string, ModelUsageRow[]>>();
         await Promise.all(
-          [...bySince].map(async ([since, ids]) => {
+          [...bySince].map(async ([since, ks]) => {
+            const ids = ks.map((k) => k.templateId);
             results.set(since, groupByTemplate(await findModelUsageSince(db, ids, new Date(since))));
           }),
         );
