@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { Resolvers } from '../../__generated__/resolvers-types.ts';
+import type { RenderResult, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 import type { NewUsageEvent } from '../usage/usage.repository.ts';
 import { recordUsageEvents, usageEventProblems } from '../usage/usage.service.ts';
@@ -35,22 +35,12 @@ interface RenderArgs {
   aiModel?: string | null;
 }
 
-type RenderOutput = {
-  templateId: string;
-  templateName: string;
-  version: number;
-  rendered: string;
-  usedVariables: string[];
-  defaultedVariables: string[];
-  missingVariables: string[];
-  unknownVariables: string[];
-};
 
 /**
  * Renders each request, loading every template through the loaders (one statement for all ids, one for all
  * names), and records one usage event per found template (success or not) in a single multi-row insert.
  */
-async function renderMany(ctx: Context, requests: readonly RenderArgs[]): Promise<{ result?: RenderOutput; error?: GraphQLError }[]> {
+async function renderMany(ctx: Context, requests: readonly RenderArgs[]): Promise<{ result?: RenderResult; error?: GraphQLError }[]> {
   const templates = await Promise.all(
     requests.map((r) => {
       if ((r.id == null) === (r.name == null)) return Promise.resolve(undefined);
