@@ -15,6 +15,7 @@ import { usageResolvers } from './domains/usage/usage.resolvers.ts';
 import { useServiceMetrics } from './observability/metrics.ts';
 import { createObservability } from './observability/observability.ts';
 import { currentRequest } from './observability/request-context.ts';
+import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useCompression } from './plugins/use-compression.ts';
 import { useReadiness } from './plugins/use-readiness.ts';
 import { useRequestLogging } from './plugins/use-request-logging.ts';
@@ -95,6 +96,7 @@ export function createServer(baseDeps: AppDeps): Server {
     useExportRoutes(deps),
     // Trusted documents first: an unregistered operation is refused before anything else looks at it.
     ...(config.trustedDocuments.enabled ? [useTrustedDocuments(loadTrustedDocuments(config.trustedDocuments.path))] : []),
+    useBodyLimit(config.limits.maxBodyBytes),
     useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Plugin,
     useAuth(deps.auth),
     useQueryLimits(config.limits, config.pagination),
@@ -112,7 +114,7 @@ export function createServer(baseDeps: AppDeps): Server {
     // so a server with GraphiQL off (the production default) never holds them.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     logging: false,
-    maxRequestBodySize: config.limits.maxBodyBytes,
+    maxRequestBodySize: false, // useBodyLimit
     batching: config.limits.maxBatch > 0 ? { limit: config.limits.maxBatch } : false,
     maskedErrors: {
       // Clients see "Unexpected error."; the cause goes to the log under the request's id.

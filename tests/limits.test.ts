@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getIntrospectionQuery } from 'graphql';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { documentHash } from '../src/plugins/trusted-documents.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
+import { startTestServer } from './helpers/server.ts';
 
 let prod: TestApp;
 beforeAll(async () => {
@@ -117,6 +119,42 @@ describe('query limits', () => {
     const res = await post(prod, big);
     expect(res.status).toBe(413);
     expect(res.body.errors[0].extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_REQUEST_BODY_BYTES', max: 1048576 });
+  });
+
+  it('limits the body over HTTP whether its length is declared or not (chunked)', async () => {
+    const server = await startTestServer({ env: { AUTH_MODE: 'off', MAX_REQUEST_BODY_BYTES: '4096' } });
+    try {
+      const send = (body: string, chunked: boolean) =>
+        new Promise<{ status: number; body: any }>((resolve, reject) => {
+          const req = request(`${server.url}/graphql`, {
+            method: 'POST',
+            headers: chunked
+              ? { 'content-type': 'application/json' }
+              : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+          });
+          req.on('response', (res) => {
+            let text = '';
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+          });
+          req.on('error', reject);
+          // Two writes without a declared length: Node sends them chunked.
+          const half = Math.floor(body.length / 2);
+          req.write(body.slice(0, half));
+          req.end(body.slice(half));
+        });
+      const small = JSON.stringify({ query: '{ __typename }', variables: { x: 'x'.repeat(3000) } });
+      const big = JSON.stringify({ query: '{ __typename }', variables: { x: 'x'.repeat(5000) } });
+      for (const chunked of [false, true]) {
+        const ok = await send(small, chunked);
+        expect(ok.body).toEqual({ data: { __typename: 'Query' } });
+        const refused = await send(big, chunked);
+        expect(refused.status).toBe(413);
+        expect(refused.body.errors[0].extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_REQUEST_BODY_BYTES', max: 4096 });
+      }
+    } finally {
+      await server.close();
+    }
   });
 
   it('allows up to GRAPHQL_MAX_BATCH operations per batched request', async () => {

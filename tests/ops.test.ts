@@ -241,6 +241,8 @@ describe('compression', () => {
     const small = await rawPost(server.url, JSON.stringify({ query: '{ categories { category } }' }), 'br, gzip');
     expect(small.headers['content-encoding']).toBeUndefined();
     expect(JSON.parse(small.body.toString('utf8')).data.categories).toBeDefined();
+    expect(Number(small.headers['content-length'])).toBe(small.body.byteLength);
+    expect(small.headers.vary).toMatch(/accept-encoding/i);
     const refused = await rawPost(server.url, page, 'br;q=0, gzip;q=0');
     expect(refused.headers['content-encoding']).toBeUndefined();
     const gzipOnly = await rawPost(server.url, page, 'br;q=0, *');

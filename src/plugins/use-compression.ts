@@ -62,6 +62,12 @@ export function useCompression(options: { minBytes: number }): Plugin {
       if (STREAMING.test(response.headers.get('content-type') ?? '')) return;
       const encoding = chooseEncoding(request.headers.get('accept-encoding'));
       if (!encoding) return;
+      const declared = response.headers.get('content-length');
+      if (declared != null && Number(declared) < options.minBytes) {
+        // Too small to be worth compressing: sent as it is, without copying the body.
+        response.headers.append('vary', 'Accept-Encoding');
+        return;
+      }
       const raw = Buffer.from(await response.arrayBuffer());
       const headers = new fetchAPI.Headers(response.headers);
       headers.append('vary', 'Accept-Encoding');
