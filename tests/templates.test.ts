@@ -40,7 +40,9 @@ async function dbRow(id: string) {
 
 describe('createTemplate', () => {
   it('stores the template and its first version', async () => {
-    const t = await create({ createdBy: 'alice' });
+    const { result: t, statements } = await app.countStatements(() => create({ createdBy: 'alice' }));
+    // The template and its first version in one atomic statement: no BEGIN/COMMIT round trips.
+    expect(statements.map((s) => s.sql.trim().split(/\s+/)[0]!.toLowerCase())).toEqual(['with']);
     expect(t.version).toBe(1);
     const row = await dbRow(t.id);
     expect(row).toMatchObject({ name: t.name, created_by: 'alice', is_active: true, version: 1 });

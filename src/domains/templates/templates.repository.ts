@@ -91,34 +91,31 @@ export async function countActiveTemplatesByCategory(db: Db): Promise<{ category
 }
 
 /**
- * Inserts templates with their first version rows; run inside a transaction.
- * With `skipExistingNames`, a row whose name is taken is skipped instead of raising a unique violation.
+ * Inserts templates with their first version rows in one statement (a data-modifying CTE), so the pair is
+ * atomic without a transaction and costs one round trip. With `skipExistingNames`, a row whose name is taken
+ * is skipped instead of raising a unique violation.
  */
 export async function insertTemplates(
-  trx: Transaction<Database>,
+  db: Db,
   rows: readonly NewTemplateRow[],
   opts: { skipExistingNames?: boolean } = {},
 ): Promise<TemplateRow[]> {
   if (rows.length === 0) return [];
-  let insert = trx.insertInto('prompt_templates').values([...rows]);
-  if (opts.skipExistingNames) insert = insert.onConflict((oc) => oc.column('name').doNothing());
-  const inserted = await insert.returningAll().execute();
-  if (inserted.length) {
-    await trx
-      .insertInto('prompt_template_versions')
-      .values(
-        inserted.map((t) => ({
-          template_id: t.id,
-          version: t.version,
-          content: t.content,
-          variables: JSON.stringify(t.variables),
-          created_by: t.created_by,
-          created_at: t.created_at,
-        })),
-      )
-      .execute();
-  }
-  return inserted;
+  return db
+    .with('t', (qb) => {
+      let insert = qb.insertInto('prompt_templates').values([...rows]);
+      if (opts.skipExistingNames) insert = insert.onConflict((oc) => oc.column('name').doNothing());
+      return insert.returningAll();
+    })
+    .with('v', (qb) =>
+      qb
+        .insertInto('prompt_template_versions')
+        .columns(['template_id', 'version', 'content', 'variables', 'created_by', 'created_at'])
+        .expression((eb) => eb.selectFrom('t').select(['t.id', 't.version', 't.content', 't.variables', 't.created_by', 't.created_at'])),
+    )
+    .selectFrom('t')
+    .selectAll()
+    .execute() as Promise<TemplateRow[]>;
 }
 
 /** The template with this id, locked for the rest of the transaction. */

@@ -112,15 +112,18 @@ export const templateResolvers: Resolvers = {
   },
   Mutation: {
     createTemplate: (_, { input, idempotencyKey }, ctx) =>
-      withIdempotency(
-        ctx.deps.db,
-        { scope: `createTemplate:${ctx.apiKey?.id ?? 'anonymous'}`, key: idempotencyKey, input, codec: templateByIdCodec },
-        (trx, afterCommit) =>
-          service.createTemplate(
-            { ...ctx.templates, db: trx, onTemplatesChanged: (c) => afterCommit(() => ctx.templates.onTemplatesChanged?.(c)) },
-            input,
+      // Without a key the create is one atomic statement: no transaction, no extra round trips.
+      idempotencyKey == null
+        ? service.createTemplate(ctx.templates, input)
+        : withIdempotency(
+            ctx.deps.db,
+            { scope: `createTemplate:${ctx.apiKey?.id ?? 'anonymous'}`, key: idempotencyKey, input, codec: templateByIdCodec },
+            (trx, afterCommit) =>
+              service.createTemplate(
+                { ...ctx.templates, db: trx, onTemplatesChanged: (c) => afterCommit(() => ctx.templates.onTemplatesChanged?.(c)) },
+                input,
+              ),
           ),
-      ),
     updateTemplate: (_, { id, input }, ctx) => service.updateTemplate(ctx.templates, id, input),
     deleteTemplate: (_, { id }, ctx) => service.deleteTemplate(ctx.templates, id),
     restoreTemplateVersion: (_, { id, version }, ctx) => service.restoreTemplateVersion(ctx.templates, id, version),

@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
 import { badInput, conflict, isUniqueViolation, notFound } from '../../errors.ts';
-import { inTransaction } from '../../db/transaction.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { isUuid } from '../../lib/uuid.ts';
 import { renderContent, type RenderOutcome } from './render.ts';
@@ -68,18 +67,16 @@ export async function createTemplate(deps: TemplateServiceDeps, input: CreateTem
   assertValidTemplate(fields, deps.config.templates);
   let row: TemplateRow;
   try {
-    [row] = (await inTransaction(deps.db, (trx) =>
-      repo.insertTemplates(trx, [
-        {
-          name: fields.name,
-          description: fields.description,
-          category: fields.category,
-          content: fields.content,
-          variables: JSON.stringify(fields.variables),
-          created_by: fields.createdBy,
-        },
-      ]),
-    )) as [TemplateRow];
+    [row] = (await repo.insertTemplates(deps.db, [
+      {
+        name: fields.name,
+        description: fields.description,
+        category: fields.category,
+        content: fields.content,
+        variables: JSON.stringify(fields.variables),
+        created_by: fields.createdBy,
+      },
+    ])) as [TemplateRow];
   } catch (err) {
     if (isUniqueViolation(err)) throw nameConflict(fields.name);
     throw err;
@@ -123,18 +120,17 @@ export async function createTemplates(
   }
   let rows: TemplateRow[];
   try {
-    rows = await deps.db.transaction().execute((trx) =>
-      repo.insertTemplates(
-        trx,
-        fields.map((f) => ({
-          name: f.name,
-          description: f.description,
-          category: f.category,
-          content: f.content,
-          variables: JSON.stringify(f.variables),
-          created_by: f.createdBy,
-        })),
-      ),
+    // One statement: every template and its first version, or nothing.
+    rows = await repo.insertTemplates(
+      deps.db,
+      fields.map((f) => ({
+        name: f.name,
+        description: f.description,
+        category: f.category,
+        content: f.content,
+        variables: JSON.stringify(f.variables),
+        created_by: f.createdBy,
+      })),
     );
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict('Batch rejected: a name was taken concurrently; nothing was written');
