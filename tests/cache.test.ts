@@ -61,6 +61,24 @@ describe('in-process store', () => {
     expect(() => new MemoryStore({ maxEntries: 0, maxBytes: 10 })).toThrow('maxEntries must be a positive integer, got 0');
   });
 
+  it('holds live values, deep-frozen, and bounds objects by their serialized size', async () => {
+    const cache = createCache(config({}), logger);
+    const row = { id: 'a', variables: [{ name: 'who' }], updatedAt: new Date(1_700_000_000_000) };
+    await cache.setMany('k', [{ key: 'a', value: row }]);
+    const [got] = await cache.getMany<typeof row>('k', ['a']);
+    // No copy: the reader gets the stored object itself, and nobody can change it.
+    expect(got).toBe(row);
+    expect(Object.isFrozen(got) && Object.isFrozen(got!.variables) && Object.isFrozen(got!.variables[0])).toBe(true);
+    expect(() => {
+      (got!.variables[0] as { name: string }).name = 'changed';
+    }).toThrow(TypeError);
+
+    const byBytes = new MemoryStore({ maxEntries: 1_000, maxBytes: 2_000 });
+    for (let i = 0; i < 20; i++) await byBytes.set(`k${i}`, { text: 'v'.repeat(200) });
+    expect(byBytes.bytes).toBeLessThanOrEqual(2_000);
+    expect(byBytes.size).toBeLessThan(10);
+  });
+
   it('bounds the cache as configured by CACHE_MAX_ENTRIES', async () => {
     const cache = createCache(config({ CACHE_MAX_ENTRIES: '5' }), logger);
     await cache.setMany('k', Array.from({ length: 20 }, (_, i) => ({ key: String(i), value: i })));
@@ -269,12 +287,14 @@ describe('cachedBatch', () => {
 });
 
 describe('fail open', () => {
-  /** A store whose calls hang (never settle) or throw while `mode` says so. */
+  /** A remote-like store whose calls hang (never settle) or throw while `mode` says so. */
   function flakyStore() {
     const inner = new MemoryStore({ maxEntries: 1000, maxBytes: 1_000_000 });
     const state = { mode: 'ok' as 'ok' | 'hang' | 'throw' };
-    const store = new Proxy(inner, {
-      get(target, prop) {
+    // Not a MemoryStore to the cache (the in-process store cannot hang, so the cache puts no timeout on it).
+    const store = new Proxy({} as MemoryStore, {
+      get(_, prop) {
+        const target = inner;
         const v = Reflect.get(target, prop, target);
         if (typeof v !== 'function' || prop === 'on') return v;
         return (...args: unknown[]) => {

@@ -163,7 +163,15 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
   const storeName: CacheStats['store'] = redis ? 'redis' : 'memory';
   const memory = store instanceof MemoryStore ? store : undefined;
 
-  const keyv = new Keyv({ store, useKeyPrefix: false, throwOnErrors: true, emitErrors: false, serialize, deserialize });
+  // The in-process store keeps live (frozen) values: no encoding on write, no decoding on every hit.
+  const keyv = new Keyv({
+    store,
+    useKeyPrefix: false,
+    throwOnErrors: true,
+    emitErrors: false,
+    serialize: memory ? undefined : serialize,
+    deserialize: memory ? undefined : deserialize,
+  });
   keyv.namespace = undefined;
 
   const prefix = `${config.namespace}:v${CACHE_FORMAT_VERSION}:`;
@@ -252,7 +260,8 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
       });
       await flushing;
     }
-    const result = await timeout(op(), config.timeoutMs);
+    // The in-process store answers within the call; only a remote one needs the timeout.
+    const result = memory ? await op() : await timeout(op(), config.timeoutMs);
     failuresInARow = 0;
     if (degraded) {
       degraded = false;

@@ -1,24 +1,41 @@
+import { serialize } from 'node:v8';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
 import { LRUCache } from 'lru-cache';
 
 export interface MemoryStoreOptions {
   /** Most entries kept; the least recently used go first. */
   maxEntries: number;
-  /** Most bytes kept, counting each serialized value and its key. */
+  /** Most bytes kept, counting each value at its serialized size, and its key. */
   maxBytes: number;
 }
 
 /** Bytes charged per entry on top of key and value, for the bookkeeping around them. */
 const ENTRY_OVERHEAD_BYTES = 64;
 
+/** What a value costs: strings by length, objects by their structured-clone size (measured once, on write). */
+function sizeOf(value: unknown): number {
+  return typeof value === 'string' ? value.length : serialize(value).byteLength;
+}
+
+/** Freezes a value and everything it holds, so a value shared by every reader cannot be changed by one. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /**
  * An in-process Keyv store over lru-cache, bounded by entries and by bytes, with native multi-get and
- * multi-set so that one batch costs one store call. Values are the serialized strings Keyv hands over.
+ * multi-set so that one batch costs one store call. It holds what Keyv hands over as it is: with Keyv's
+ * serialization turned off (as the cache does for this store) that is the live value, deep-frozen, so a hit
+ * costs no decoding and every reader gets the same immutable object.
  */
 export class MemoryStore implements KeyvStoreAdapter {
   opts: MemoryStoreOptions;
   namespace?: string | undefined;
-  readonly #lru: LRUCache<string, string>;
+  readonly #lru: LRUCache<string, {}>;
 
   constructor(options: MemoryStoreOptions) {
     for (const name of ['maxEntries', 'maxBytes'] as const) {
@@ -26,10 +43,10 @@ export class MemoryStore implements KeyvStoreAdapter {
       if (!Number.isInteger(v) || v < 1) throw new TypeError(`MemoryStore: ${name} must be a positive integer, got ${v}`);
     }
     this.opts = { ...options };
-    this.#lru = new LRUCache<string, string>({
+    this.#lru = new LRUCache<string, {}>({
       max: options.maxEntries,
       maxSize: options.maxBytes,
-      sizeCalculation: (value, key) => value.length + key.length + ENTRY_OVERHEAD_BYTES,
+      sizeCalculation: (value, key) => sizeOf(value) + key.length + ENTRY_OVERHEAD_BYTES,
     });
   }
 
@@ -51,13 +68,13 @@ export class MemoryStore implements KeyvStoreAdapter {
     return keys.map((k) => this.#lru.get(k) as StoredData<Value | undefined>);
   }
 
-  async set(key: string, value: string, ttl?: number): Promise<boolean> {
-    this.#lru.set(key, value, ttl ? { ttl } : undefined);
+  async set(key: string, value: {}, ttl?: number): Promise<boolean> {
+    this.#lru.set(key, deepFreeze(value), ttl ? { ttl } : undefined);
     return true;
   }
 
-  async setMany(entries: Array<{ key: string; value: string; ttl?: number }>): Promise<void> {
-    for (const e of entries) this.#lru.set(e.key, e.value, e.ttl ? { ttl: e.ttl } : undefined);
+  async setMany(entries: Array<{ key: string; value: {}; ttl?: number }>): Promise<void> {
+    for (const e of entries) this.#lru.set(e.key, deepFreeze(e.value), e.ttl ? { ttl: e.ttl } : undefined);
   }
 
   async delete(key: string): Promise<boolean> {
