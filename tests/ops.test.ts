@@ -133,8 +133,8 @@ describe('against a running server', () => {
     const bad = { operationName: 'Bad', code: 'BAD_USER_INPUT' };
     expect(metric(after, 'graphql_envelop_error_result', bad) - metric(before, 'graphql_envelop_error_result', bad)).toBe(1);
     expect(metric(after, 'graphql_envelop_error_result', { operationName: 'Broken', phase: 'validate' })).toBeGreaterThanOrEqual(1);
-    // Three pages: three findTemplatePage and three countTemplates statements, named after their repository function.
-    for (const fn of ['findTemplatePage', 'countTemplates']) {
+    // Three pages: three findTemplatePageKeys and three countTemplates statements, named after their repository function.
+    for (const fn of ['findTemplatePageKeys', 'countTemplates']) {
       const labels = { repository_function: fn, outcome: 'ok' };
       expect(metric(after, 'db_statement_duration_seconds_count', labels) - metric(before, 'db_statement_duration_seconds_count', labels)).toBe(3);
     }

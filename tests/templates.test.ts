@@ -149,13 +149,21 @@ describe('reading templates', () => {
     expect(withCount.statements.filter((s) => /count\(\*\)/i.test(s.sql))).toHaveLength(1);
   });
 
-  it('loads versions for a page of templates in one statement', async () => {
+  it('loads the rows and the versions of a page in one statement each, then from the cache', async () => {
     await Promise.all([create(), create(), create()]);
-    const { result, statements } = await app.countStatements(() =>
-      app.gql(`{ templates(first: 20) { edges { node { versions { version } } } } }`),
-    );
-    expect(result.errors).toBeUndefined();
-    expect(statements).toHaveLength(2);
+    const query = `{ templates(first: 20) { edges { node { name versions { version } } } } }`;
+    const cold = await app.countStatements(() => app.gql(query));
+    expect(cold.result.errors).toBeUndefined();
+    expect(cold.result.data.templates.edges.length).toBeGreaterThanOrEqual(3);
+    // The page's ids, their rows, their versions.
+    expect(cold.statements.map((s) => s.sql.match(/from "(\w+)"/)?.[1])).toEqual([
+      'prompt_templates',
+      'prompt_templates',
+      'prompt_template_versions',
+    ]);
+    const warm = await app.countStatements(() => app.gql(query));
+    expect(warm.result.data).toEqual(cold.result.data);
+    expect(warm.statements).toHaveLength(1); // only the page's ids: rows and versions come from the cache
   });
 });
 

@@ -46,9 +46,13 @@ function applyFilter<QB extends { where: (...args: any[]) => QB }>(qb: QB, f: Te
   return q;
 }
 
-/** One keyset page of templates (ask for one more than the page size to learn whether another page follows). */
-export async function findTemplatePage(db: Db, q: TemplatePageQuery): Promise<TemplateRow[]> {
-  let qb = applyFilter(db.selectFrom('prompt_templates').selectAll(), q.filter);
+/**
+ * One keyset page of templates as (id, sort value) pairs only (ask for one more than the page size to learn
+ * whether another page follows): the rows themselves come through the template loader and its cache, so a
+ * page of hot templates reads a few index columns instead of every full row.
+ */
+export async function findTemplatePageKeys(db: Db, q: TemplatePageQuery): Promise<{ id: string; key: Date | string }[]> {
+  let qb = applyFilter(db.selectFrom('prompt_templates').select(['id', sql.ref<Date | string>(q.column).as('key')]), q.filter);
   if (q.after) {
     const op = q.direction === 'desc' ? sql.raw('<') : sql.raw('>');
     qb = qb.where(sql<boolean>`(${sql.ref(q.column)}, id) ${op} (${q.after.value}, ${q.after.id}::uuid)`);

@@ -98,14 +98,13 @@ export const templateResolvers: Resolvers = {
         createdBy: args.filter?.createdBy ?? null,
         includeInactive: args.filter?.includeInactive ?? false,
       };
-      const page = await service.listTemplates(ctx.deps.db, {
+      const page = await service.listTemplates(ctx.deps.db, (ids) => ctx.loaders.templateById.loadMany(ids), {
         filter,
         field: args.orderBy?.field ?? 'CREATED_AT',
         direction: args.orderBy?.direction ?? null,
         first,
         after: args.after ?? null,
       });
-      for (const r of page.rows) ctx.loaders.templateById.prime(r.id, r);
       return { ...page, filter };
     },
     categories: (_, __, ctx) => ctx.loaders.categories.load('all'),

@@ -274,9 +274,13 @@ export interface TemplateConnectionSource extends TemplatePage {
   filter: repo.TemplateListFilter;
 }
 
-/** One keyset page of templates; cursors carry the order they were made for. */
+/**
+ * One keyset page of templates; cursors carry the order they were made for. The page is found by id and sort
+ * value; `loadRows` (the request's template loader, read through the cache) brings the rows, in one batch.
+ */
 export async function listTemplates(
   db: Kysely<Database>,
+  loadRows: (ids: readonly string[]) => Promise<ReadonlyArray<TemplateRow | null | Error>>,
   args: {
     filter: repo.TemplateListFilter;
     field: TemplateOrderField;
@@ -295,17 +299,26 @@ export async function listTemplates(
     after = { value: column === 'name' ? String(value) : new Date(Number(value)), id };
   }
   if (args.first === 0) return { rows: [], cursors: [], hasNextPage: false };
-  const rows = await repo.findTemplatePage(db, {
+  const keys = await repo.findTemplatePageKeys(db, {
     filter: args.filter,
     column,
     direction,
     after,
     limit: args.first + 1,
   });
-  const hasNextPage = rows.length > args.first;
-  const page = rows.slice(0, args.first);
-  const cursors = page.map((r) => encodeCursor(kind, [column === 'name' ? r.name : r[column].getTime(), r.id]));
-  return { rows: page, cursors, hasNextPage };
+  const hasNextPage = keys.length > args.first;
+  const page = keys.slice(0, args.first);
+  const loaded = await loadRows(page.map((k) => k.id));
+  const rows: TemplateRow[] = [];
+  const cursors: string[] = [];
+  page.forEach((k, i) => {
+    const row = loaded[i];
+    if (row instanceof Error) throw row;
+    if (!row) return; // removed since the page was read
+    rows.push(row);
+    cursors.push(encodeCursor(kind, [typeof k.key === 'string' ? k.key : k.key.getTime(), k.id]));
+  });
+  return { rows, cursors, hasNextPage };
 }
 
 export type { TemplateVariable };
