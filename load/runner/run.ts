@@ -9,6 +9,9 @@
  *   --warmup S             warm-up before measuring, not counted (default 5)
  *   --ceiling-duration S   how long to measure the ceiling (default: the duration, at most 15)
  *   --skip-ceiling         do not measure the ceiling
+ *   --rounds N             constant scenarios: alternate N slices of the ceiling and N of the scenario, each
+ *                          1/N of the duration, so both see the same moments of a shared machine (default 1:
+ *                          the ceiling is measured once, right before the scenario)
  *   --skip-seed            do not seed the bulk data set
  *   --templates/--usage/--memory/--contents/--seed/--reset   the bulk data set (see npm run seed:bulk)
  *   --out DIR              where to write the JSON (default load/results)
@@ -478,6 +481,7 @@ interface RunContext {
   duration: number | undefined;
   ceilingDuration: number | undefined;
   skipCeiling: boolean;
+  rounds: number;
   dataset: BulkSeedResult | undefined;
   outDir: string;
   cpuProf: boolean;
@@ -495,9 +499,16 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       : `  stages ${load.stages.map((s) => `${s.target}×${s.durationSeconds}s`).join(' → ')} (after ${ctx.warmup} s of warm-up)`,
   );
 
-  // Measured right before the scenario, not reused from an earlier one: on a shared machine the ceiling moves.
+  // Measured right before the scenario (or interleaved with it), never reused from an earlier one: on a shared
+  // machine the ceiling moves.
   let ceiling: CeilingFigures | undefined;
-  if (!ctx.skipCeiling) {
+  const interleaved = !ctx.skipCeiling && ctx.rounds > 1 && load.kind === 'constant';
+  let hello: Child | undefined;
+  if (interleaved) {
+    console.log(`  alternating ${ctx.rounds} slices of the hello-world ceiling and of the scenario, ${round(seconds / ctx.rounds, 1)} s each`);
+    hello = await startChild('hello-child.ts', { ...process.env, NODE_ENV: 'production' });
+    await fire(hello.url, connections, Math.min(ctx.warmup, 3), () => ({ op: 'hello', body: HELLO_BODY }), emptyFired());
+  } else if (!ctx.skipCeiling) {
     const s = ctx.ceilingDuration ?? Math.min(seconds, 15);
     console.log(`  measuring the hello-world ceiling at ${connections} connections for ${s} s…`);
     ceiling = await measureCeiling(connections, s, Math.min(ctx.warmup, 3));
@@ -525,7 +536,17 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
     const fired = emptyFired();
     const samplers = startSamplers(app.pid, ctx.monitor);
     const timeline = startTimeline(app.pid, fired, Math.max(5, Math.round(seconds / 60)));
-    await fireShape(app.url, load, next, fired);
+    if (hello) {
+      const ceilingFired = emptyFired();
+      const slice = seconds / ctx.rounds;
+      for (let r = 0; r < ctx.rounds; r++) {
+        await fire(hello.url, connections, slice, () => ({ op: 'hello', body: HELLO_BODY }), ceilingFired);
+        await fire(app.url, connections, slice, next, fired);
+      }
+      ceiling = { connections, ...summarise(ceilingFired) };
+    } else {
+      await fireShape(app.url, load, next, fired);
+    }
     const sampled = await samplers.stop();
     const points = timeline.stop();
     const { stats } = await app.request({ type: 'stats' }, 'stats');
@@ -590,6 +611,9 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       },
       ...summary,
       ceiling: ceiling ?? null,
+      // 'interleaved': the ceiling and the scenario alternated in `rounds` slices (server-side figures such as
+      // the event loop's load then span both); 'before': measured once, right before the scenario.
+      ceilingMode: ceiling ? (hello ? { kind: 'interleaved', rounds: ctx.rounds } : { kind: 'before' }) : null,
       ceilingRatio: ratio,
       server,
       thresholds,
@@ -605,6 +629,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
     return report;
   } finally {
     await app.stop();
+    await hello?.stop();
   }
 }
 
@@ -681,6 +706,7 @@ async function main(): Promise<number> {
       warmup: { type: 'string', default: '5' },
       'ceiling-duration': { type: 'string' },
       'skip-ceiling': { type: 'boolean', default: false },
+      rounds: { type: 'string', default: '1' },
       'skip-seed': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       'service-node-args': { type: 'string' },
@@ -750,6 +776,7 @@ async function main(): Promise<number> {
       duration: positive('duration', values.duration),
       ceilingDuration: positive('ceiling-duration', values['ceiling-duration']),
       skipCeiling: values['skip-ceiling'],
+      rounds: Math.round(positive('rounds', values.rounds) ?? 1),
       dataset,
       outDir: path.resolve(values.out),
       cpuProf: values['cpu-prof'],
