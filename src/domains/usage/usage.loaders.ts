@@ -7,7 +7,7 @@ import { findModelUsageByTemplateIds, findModelUsageSince, type ModelUsageRow } 
 
 export interface UsageLoaders {
   /** All-time usage rows (one per model) of a template. */
-  usageByTemplateId: DataLoader<string, ModelUsageRow[]>;
+  usageByTemplateId: DataLoader<string, readonly ModelUsageRow[]>;
   /** Usage rows of a template since a moment; one statement per distinct moment in a batch. */
   usageSinceByTemplateId: DataLoader<{ templateId: string; since: Date }, ModelUsageRow[], string>;
 }
@@ -33,9 +33,17 @@ export function toCachedModelUsage(rows: readonly ModelUsageRow[]): CachedModelU
   ]);
 }
 
-/** The rows of one template back from their cached form. */
-export function fromCachedModelUsage(templateId: string, cached: CachedModelUsage): ModelUsageRow[] {
-  return cached.map(([aiModel, count, successCount, rtSum, rtCount, lastUsedAt]) => ({
+/**
+ * Rows already made from a cached form, by that form's identity: the in-process cache hands out the same frozen
+ * array on every hit, so its rows are made once (a Redis hit is a fresh array, and its entry goes with it).
+ */
+const decoded = new WeakMap<CachedModelUsage, readonly ModelUsageRow[]>();
+
+/** The rows of one template back from their cached form (shared and frozen: not to be changed). */
+export function fromCachedModelUsage(templateId: string, cached: CachedModelUsage): readonly ModelUsageRow[] {
+  const known = decoded.get(cached);
+  if (known && (known.length === 0 || known[0]!.template_id === templateId)) return known;
+  const rows = Object.freeze(cached.map(([aiModel, count, successCount, rtSum, rtCount, lastUsedAt]) => Object.freeze({
     template_id: templateId,
     ai_model: aiModel,
     count,
@@ -43,7 +51,9 @@ export function fromCachedModelUsage(templateId: string, cached: CachedModelUsag
     response_time_sum: rtSum,
     response_time_count: rtCount,
     last_used_at: lastUsedAt === null ? null : new Date(lastUsedAt),
-  }));
+  })));
+  decoded.set(cached, rows);
+  return rows;
 }
 
 /** Cache kinds of the usage domain. */
