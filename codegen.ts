@@ -19,6 +19,7 @@ const config: CodegenConfig = {
           PromptTemplate: '../domains/templates/templates.table.ts#TemplateRow',
           TemplateVersion: '../domains/templates/templates.table.ts#TemplateVersionRow',
           TemplateConnection: '../domains/templates/templates.service.ts#TemplateConnectionSource',
+          TemplateEdge: '../domains/templates/templates.service.ts#TemplateEdgeSource',
           GeneratedContent: '../domains/content/content.table.ts#GeneratedContentRow',
           UsageEvent: '../domains/usage/usage.table.ts#UsageEventRow',
           MemoryEntry: '../domains/memory/memory.table.ts#MemoryRow',

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { TemplateRow, TemplateVersionRow } from '../domains/templates/templates.table.ts';
-import type { TemplateConnectionSource } from '../domains/templates/templates.service.ts';
+import type { TemplateConnectionSource, TemplateEdgeSource } from '../domains/templates/templates.service.ts';
 import type { GeneratedContentRow } from '../domains/content/content.table.ts';
 import type { UsageEventRow } from '../domains/usage/usage.table.ts';
 import type { MemoryRow } from '../domains/memory/memory.table.ts';
@@ -740,7 +740,7 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SystemPerformance: ResolverTypeWrapper<SystemPerformance>;
   TemplateConnection: ResolverTypeWrapper<TemplateConnectionSource>;
-  TemplateEdge: ResolverTypeWrapper<Omit<TemplateEdge, 'node'> & { node: ResolversTypes['PromptTemplate'] }>;
+  TemplateEdge: ResolverTypeWrapper<TemplateEdgeSource>;
   TemplateFilter: TemplateFilter;
   TemplateOrder: TemplateOrder;
   TemplateOrderField: TemplateOrderField;
@@ -797,7 +797,7 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   SystemPerformance: SystemPerformance;
   TemplateConnection: TemplateConnectionSource;
-  TemplateEdge: Omit<TemplateEdge, 'node'> & { node: ResolversParentTypes['PromptTemplate'] };
+  TemplateEdge: TemplateEdgeSource;
   TemplateFilter: TemplateFilter;
   TemplateOrder: TemplateOrder;
   TemplateVariable: TemplateVariable;

@@ -147,9 +147,12 @@ export const templateResolvers: Resolvers = {
       }));
     },
   },
+  TemplateEdge: {
+    cursor: (e) => e.page.cursorAt(e.i),
+  },
   TemplateConnection: {
-    edges: (src) => src.rows.map((node, i) => ({ node, cursor: src.cursors[i] as string })),
-    pageInfo: (src) => ({ hasNextPage: src.hasNextPage, endCursor: src.cursors.at(-1) ?? null }),
+    edges: (src) => src.rows.map((node, i) => ({ node, i, page: src })),
+    pageInfo: (src) => ({ hasNextPage: src.hasNextPage, endCursor: src.rows.length ? src.cursorAt(src.rows.length - 1) : null }),
     totalCount: (src, _, ctx) => countTemplates(ctx.deps.db, src.filter),
   },
   PromptTemplate: {

@@ -265,8 +265,16 @@ const ORDER_COLUMN: Record<TemplateOrderField, repo.TemplateSortColumn> = {
 
 export interface TemplatePage {
   rows: TemplateRow[];
-  cursors: string[];
+  /** The cursor of `rows[i]`, made only when a client asks for it. */
+  cursorAt(i: number): string;
   hasNextPage: boolean;
+}
+
+/** One edge of a page: its cursor is made from the page only when selected. */
+export interface TemplateEdgeSource {
+  node: TemplateRow;
+  i: number;
+  page: TemplatePage;
 }
 
 /** A page plus what is needed to count the whole list only if `totalCount` is selected. */
@@ -298,7 +306,7 @@ export async function listTemplates(
     if (typeof id !== 'string' || !isUuid(id)) throw badInput('Invalid cursor', { argument: 'after' });
     after = { value: column === 'name' ? String(value) : new Date(Number(value)), id };
   }
-  if (args.first === 0) return { rows: [], cursors: [], hasNextPage: false };
+  if (args.first === 0) return { rows: [], cursorAt: () => '', hasNextPage: false };
   const keys = await repo.findTemplatePageKeys(db, {
     filter: args.filter,
     column,
@@ -310,15 +318,19 @@ export async function listTemplates(
   const page = keys.slice(0, args.first);
   const loaded = await loadRows(page.map((k) => k.id));
   const rows: TemplateRow[] = [];
-  const cursors: string[] = [];
+  const positions: typeof page = [];
   page.forEach((k, i) => {
     const row = loaded[i];
     if (row instanceof Error) throw row;
     if (!row) return; // removed since the page was read
     rows.push(row);
-    cursors.push(encodeCursor(kind, [typeof k.key === 'string' ? k.key : k.key.getTime(), k.id]));
+    positions.push(k);
   });
-  return { rows, cursors, hasNextPage };
+  const cursorAt = (i: number) => {
+    const k = positions[i]!;
+    return encodeCursor(kind, [typeof k.key === 'string' ? k.key : k.key.getTime(), k.id]);
+  };
+  return { rows, cursorAt, hasNextPage };
 }
 
 export type { TemplateVariable };
