@@ -156,7 +156,7 @@ describe('reading templates', () => {
     expect(cold.result.errors).toBeUndefined();
     expect(cold.result.data.templates.edges.length).toBeGreaterThanOrEqual(3);
     // The page's ids, their rows, their versions.
-    expect(cold.statements.map((s) => s.sql.match(/from "(\w+)"/)?.[1])).toEqual([
+    expect(cold.statements.map((s) => s.sql.match(/from "(\w+)"(?!\))/)?.[1])).toEqual([
       'prompt_templates',
       'prompt_templates',
       'prompt_template_versions',

@@ -51,8 +51,14 @@ function applyFilter<QB extends { where: (...args: any[]) => QB }>(qb: QB, f: Te
  * whether another page follows): the rows themselves come through the template loader and its cache, so a
  * page of hot templates reads a few index columns instead of every full row.
  */
-export async function findTemplatePageKeys(db: Db, q: TemplatePageQuery): Promise<{ id: string; key: Date | string }[]> {
-  let qb = applyFilter(db.selectFrom('prompt_templates').select(['id', sql.ref<Date | string>(q.column).as('key')]), q.filter);
+export async function findTemplatePageKeys(db: Db, q: TemplatePageQuery): Promise<{ id: string; key: number | string }[]> {
+  // Timestamps come as epoch milliseconds (a float8, exact for millisecond precision): what the cursor holds,
+  // without parsing a date string per row.
+  const key =
+    q.column === 'name'
+      ? sql<number | string>`name`
+      : sql<number | string>`(extract(epoch from ${sql.ref(q.column)}) * 1000)::float8`;
+  let qb = applyFilter(db.selectFrom('prompt_templates').select(['id', key.as('key')]), q.filter);
   if (q.after) {
     const op = q.direction === 'desc' ? sql.raw('<') : sql.raw('>');
     qb = qb.where(sql<boolean>`(${sql.ref(q.column)}, id) ${op} (${q.after.value}, ${q.after.id}::uuid)`);

@@ -328,7 +328,7 @@ export async function listTemplates(
   });
   const cursorAt = (i: number) => {
     const k = positions[i]!;
-    return encodeCursor(kind, [typeof k.key === 'string' ? k.key : k.key.getTime(), k.id]);
+    return encodeCursor(kind, [typeof k.key === 'string' ? k.key : Number(k.key), k.id]);
   };
   return { rows, cursorAt, hasNextPage };
 }
