@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromCachedModelUsage, toCachedModelUsage, type CachedModelUsage } from '../src/domains/usage/usage.loaders.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { makeTemplates } from './helpers/fixtures.ts';
 
@@ -124,5 +125,31 @@ describe('usage', () => {
       const daily = await app.deps.db.selectFrom('template_usage_daily').selectAll().where('template_id', '=', t.id).execute();
       expect(daily.reduce((s, m) => s + m.count, 0)).toBe(rows[0]!.n);
     }
+  });
+});
+
+describe('cached usage rows', () => {
+  it('decodes one cached entry once: the same frozen rows for the same entry, fresh rows for another', () => {
+    const t = '00000000-0000-4000-8000-000000000001';
+    const cached: CachedModelUsage = [['gpt-4o', 3, 2, 900, 3, 1_700_000_000_000]];
+    const rows = fromCachedModelUsage(t, cached);
+    expect(rows).toEqual([
+      {
+        template_id: t,
+        ai_model: 'gpt-4o',
+        count: 3,
+        success_count: 2,
+        response_time_sum: 900,
+        response_time_count: 3,
+        last_used_at: new Date(1_700_000_000_000),
+      },
+    ]);
+    expect(fromCachedModelUsage(t, cached)).toBe(rows);
+    expect(Object.isFrozen(rows) && Object.isFrozen(rows[0])).toBe(true);
+    // An equal entry that is another object (a Redis hit) is decoded afresh.
+    const again = fromCachedModelUsage(t, structuredClone(cached));
+    expect(again).toEqual(rows);
+    expect(again).not.toBe(rows);
+    expect(toCachedModelUsage(rows)).toEqual(cached);
   });
 });
