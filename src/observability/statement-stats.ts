@@ -9,17 +9,27 @@ export interface StatementTiming {
   meanMs: number;
 }
 
+/** Shapes of the statements seen lately, by their text: the service repeats a few hundred texts endlessly. */
+const shapes = new Map<string, string>();
+const MAX_REMEMBERED_SHAPES = 2_000;
+
 /**
  * Collapses a compiled statement to its shape: placeholders become `?`, IN-lists and multi-row VALUES
  * become one element, whitespace is squeezed. Kysely always binds values, so no literal values remain.
  */
 export function normaliseSql(sql: string): string {
-  return sql
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/\$\d+/g, '?')
-    .replace(/\((?:\?, )+\?\)/g, '(?…)')
-    .replace(/(\((?:\?|\?…)\))(?:, \((?:\?|\?…)\))+/g, '$1, …');
+  let shape = shapes.get(sql);
+  if (shape === undefined) {
+    shape = sql
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/\$\d+/g, '?')
+      .replace(/\((?:\?, )+\?\)/g, '(?…)')
+      .replace(/(\((?:\?|\?…)\))(?:, \((?:\?|\?…)\))+/g, '$1, …');
+    if (shapes.size >= MAX_REMEMBERED_SHAPES) shapes.clear();
+    shapes.set(sql, shape);
+  }
+  return shape;
 }
 
 /**
