@@ -39,13 +39,20 @@ const QUERY = `query($n: Int!) {
 
 describe('batching', () => {
   it('loads related data in the same small number of statements for 10 and 100 templates', async () => {
+    // First reads, whatever the cache holds (the setup's mutations cached some templates): at most the page's
+    // ids, its rows, the usage rollup and the content pages, however many templates.
+    for (const n of [10, 100]) {
+      const first = await app.countStatements(() => app.gql(QUERY, { n }));
+      expect(first.result.errors).toBeUndefined();
+      expect(first.result.data.templates.edges).toHaveLength(n);
+      expect(first.statements.length).toBeLessThanOrEqual(4);
+    }
+    // With rows and usage cached, the same statements for 10 as for 100: the page's ids and the content pages.
     const small = await app.countStatements(() => app.gql(QUERY, { n: 10 }));
     const large = await app.countStatements(() => app.gql(QUERY, { n: 100 }));
-    expect(small.result.errors).toBeUndefined();
-    expect(large.result.errors).toBeUndefined();
     expect(large.result.data.templates.edges).toHaveLength(100);
     expect(large.statements.length).toBe(small.statements.length);
-    expect(large.statements.length).toBeLessThanOrEqual(4);
+    expect(large.statements.length).toBe(2);
   });
 
   it('answers per-parent pages correctly from the one statement', async () => {
