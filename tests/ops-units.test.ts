@@ -1,5 +1,6 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { warnIfCacheOutgrowsHeap } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -8,6 +9,7 @@ import { callerFromStack, StatementCallerPlugin, UNATTRIBUTED } from '../src/db/
 import { acceptRequestId } from '../src/observability/request-context.ts';
 import { percentile, RequestStats } from '../src/observability/request-stats.ts';
 import { normaliseSql, StatementStats } from '../src/observability/statement-stats.ts';
+import { needsReferenceExecutor } from '../src/server.ts';
 import { chooseEncoding } from '../src/plugins/use-compression.ts';
 
 describe('normaliseSql', () => {
@@ -139,5 +141,15 @@ describe('memory bounds of npm start', () => {
     expect(warnings).toEqual([{ cacheMaxBytes: 200 * 1024 * 1024, heapLimitBytes: limit }]);
     const shared = loadConfig({ NODE_ENV: 'test', CACHE_MAX_BYTES: String(200 * 1024 * 1024), REDIS_URL: 'redis://127.0.0.1:1' });
     expect(warnIfCacheOutgrowsHeap(shared, logger, limit)).toBe(false);
+  });
+});
+
+describe('compiled execution', () => {
+  it('compiles queries and mutations; @defer, @stream and subscriptions go to the reference executor', () => {
+    expect(needsReferenceExecutor(parse('{ templates(first: 1) { edges { node { id } } } }'))).toBe(false);
+    expect(needsReferenceExecutor(parse('mutation { deleteTemplate(id: "x") { id } }'))).toBe(false);
+    expect(needsReferenceExecutor(parse('{ templates(first: 1) { edges @stream { node { id } } } }'))).toBe(true);
+    expect(needsReferenceExecutor(parse('query Q { ...F @defer } fragment F on Query { categories { category } }'))).toBe(true);
+    expect(needsReferenceExecutor(parse('subscription { x }'))).toBe(true);
   });
 });
