@@ -121,14 +121,18 @@ describe('chooseEncoding and acceptRequestId', () => {
 });
 
 describe('memory bounds of npm start', () => {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string; prestart: string; build: string };
+  };
 
-  it('runs the service on Node type stripping with a bounded heap', () => {
+  it('runs the service compiled (built first: no TypeScript compiler in memory) with a bounded heap', () => {
     const words = pkg.scripts.start.split(/\s+/);
     expect(words[0]).toBe('node');
-    expect(words).toContain('--experimental-strip-types');
+    expect(words).not.toContain('--experimental-strip-types');
     expect(words).toContain('--max-old-space-size=256');
-    expect(words.at(-1)).toBe('src/main.ts');
+    expect(words.at(-1)).toBe('dist/src/main.js');
+    expect(pkg.scripts.prestart).toContain('npm run build');
+    expect(pkg.scripts.build).toContain('tsc -p tsconfig.build.json');
   });
 
   it('warns when the in-process cache may take over a third of the heap, never with Redis', () => {

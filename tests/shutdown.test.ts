@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +52,8 @@ describe('graceful shutdown of a real server process', () => {
   let child: ChildProcess | undefined;
   beforeAll(async () => {
     db = await createTestDatabase();
+    // The service as `npm start` runs it: built (its prestart), then the compiled entry point.
+    execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
   });
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
@@ -58,8 +61,10 @@ describe('graceful shutdown of a real server process', () => {
   });
 
   it('answers every in-flight request after SIGTERM, then closes and exits 0', async () => {
-    // As `npm start` runs it: Node's own type stripping, no loader.
-    child = spawn(process.execPath, ['--experimental-strip-types', 'src/main.ts'], {
+    // npm start's command line, word for word (its Node flags and the compiled dist/src/main.js).
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+    const [, ...args] = pkg.scripts.start.split(/\s+/);
+    child = spawn(process.execPath, args, {
       env: { ...process.env, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '20000' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

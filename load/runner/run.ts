@@ -23,7 +23,7 @@
  * LOAD_PG_DIR, default .data/load-pg, on a free port). REDIS_URL and every other setting are passed through
  * to the service.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -93,14 +93,16 @@ function startScriptNodeFlags(): string[] {
 const liveChildren = new Set<ChildProcess>();
 
 /**
- * Forks a TypeScript server module and waits for its `ready` message. It runs on Node's own type stripping, as
- * `npm start` runs the service: no loader hooks (tsx's run on a thread of their own, ~45 MB of RSS).
+ * Forks a server module and waits for its `ready` message. A `.js` name is the compiled module under `dist/`,
+ * run as `npm start` runs the service (compiled by `npm run build`, so no TypeScript compiler in memory); a
+ * `.ts` one runs on Node's own type stripping.
  */
 async function startChild(file: string, env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<Child> {
-  const proc = fork(path.join(HERE, file), [], {
+  const compiled = file.endsWith('.js');
+  const proc = fork(compiled ? path.join(ROOT, 'dist/load/runner', file) : path.join(HERE, file), [], {
     cwd: ROOT,
     env,
-    execArgv: ['--experimental-strip-types', ...execArgv],
+    execArgv: compiled ? execArgv : ['--experimental-strip-types', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   liveChildren.add(proc);
@@ -515,7 +517,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
   }
   const loadavgBefore = os.loadavg().map((n) => round(n, 2));
 
-  const app = await startChild('app-child.ts', {
+  const app = await startChild('app-child.js', {
     ...process.env,
     DATABASE_URL: ctx.databaseUrl,
     HOST: '127.0.0.1',
@@ -725,6 +727,8 @@ async function main(): Promise<number> {
   }
   const config = loadConfig();
   const sizes = bulkSeedSizes(values);
+  // The service runs compiled, as `npm start` runs it: build it from the current sources first.
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
 
   let embedded: EmbeddedPg | undefined;
   let databaseUrl = process.env.DATABASE_URL;
