@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { BREAK, visit, type DocumentNode } from 'graphql';
 import { fileURLToPath } from 'node:url';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
-import { useGraphQlJit } from '@envelop/graphql-jit';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { createSchema, createYoga, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import type { Resolvers } from './__generated__/resolvers-types.ts';
@@ -18,6 +16,7 @@ import { useServiceMetrics } from './observability/metrics.ts';
 import { createObservability } from './observability/observability.ts';
 import { currentRequest } from './observability/request-context.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
+import { useCompiledExecution } from './plugins/use-compiled-execution.ts';
 import { useCompression } from './plugins/use-compression.ts';
 import { useReadiness } from './plugins/use-readiness.ts';
 import { useRequestLogging } from './plugins/use-request-logging.ts';
@@ -53,38 +52,6 @@ query Templates {
   popularTemplates(limit: 5) { usageCount template { name } }
 }
 `;
-
-const interpreted = new WeakMap<DocumentNode, boolean>();
-
-/**
- * Whether a document must run on the reference executor rather than compiled by graphql-jit: it uses @defer or
- * @stream, or holds a subscription (the schema has none; the reference executor gives the proper error).
- * Remembered per parsed document: yoga caches those.
- */
-export function needsReferenceExecutor(document: DocumentNode): boolean {
-  let found = interpreted.get(document);
-  if (found === undefined) {
-    found = false;
-    visit(document, {
-      OperationDefinition(node) {
-        if (node.operation === 'subscription') {
-          found = true;
-          return BREAK;
-        }
-        return undefined;
-      },
-      Directive(node) {
-        if (node.name.value === 'defer' || node.name.value === 'stream') {
-          found = true;
-          return BREAK;
-        }
-        return undefined;
-      },
-    });
-    interpreted.set(document, found);
-  }
-  return found;
-}
 
 /** Merges resolver maps by type name; later maps add fields to earlier ones. */
 export function mergeResolvers(...maps: Resolvers[]): Resolvers {
@@ -135,16 +102,7 @@ export function createServer(baseDeps: AppDeps): Server {
     useAuth(deps.auth),
     useQueryLimits(config.limits, config.pagination),
     useDeferStream() as Plugin,
-    // Compiled execution (graphql-jit, compiled once per document and cached) for queries and mutations
-    // without @defer/@stream.
-    useGraphQlJit(
-      {},
-      {
-        enableIf: (args) => !needsReferenceExecutor(args.document),
-        // A document graphql-jit cannot compile answers with the compiler's errors; say so in the log.
-        onError: (result) => deps.logger.warn({ errors: result.errors?.map((e) => e.message) }, 'graphql-jit could not compile a document'),
-      },
-    ) as Plugin,
+    useCompiledExecution(deps.logger),
     useErrorCodes(),
     useCompression({ minBytes: ops.compressionMinBytes }),
   ];

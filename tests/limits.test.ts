@@ -244,3 +244,43 @@ describe('trusted documents', () => {
     }
   });
 });
+
+describe('compiled execution answers as the reference executor does', () => {
+  it('runs the operation each request names, whatever the same document ran before', async () => {
+    const query = 'query A { categories { category } } query B { __typename }';
+    for (const first of ['B', 'A']) {
+      const results = [];
+      for (const operationName of [first, first === 'A' ? 'B' : 'A', first]) {
+        const res = await post(prod, { query, operationName });
+        expect(res.body.errors).toBeUndefined();
+        results.push([operationName, Object.keys(res.body.data)]);
+      }
+      for (const [name, keys] of results) expect(keys).toEqual(name === 'A' ? ['categories'] : ['__typename']);
+    }
+  });
+
+  it('keeps variables inside literals (a JSON argument built from variables)', async () => {
+    const made = await post(prod, {
+      query: CREATE,
+      variables: { input: { name: 'jit-literal', category: 'data', content: 'Do {{ task }} in {{ lang }}', variables: [{ name: 'task' }, { name: 'lang' }] } },
+    });
+    expect(made.body.errors).toBeUndefined();
+    const res = await post(prod, {
+      query: 'mutation($t: String, $l: String) { renderTemplate(name: "jit-literal", variables: { task: $t, lang: $l }) { rendered } }',
+      variables: { t: 'the dishes', l: 'French' },
+    });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.renderTemplate.rendered).toBe('Do the dishes in French');
+  });
+
+  it('refuses bad or missing variables with 400 and BAD_USER_INPUT', async () => {
+    const query = 'query($n: Int!) { templates(first: $n) { edges { node { id } } } }';
+    for (const variables of [{ n: 'ten' }, {}]) {
+      const res = await post(prod, { query, variables });
+      expect(res.status).toBe(400);
+      expect(codes(res.body)).toEqual(['BAD_USER_INPUT']);
+    }
+    const ok = await post(prod, { query, variables: { n: 2 } });
+    expect(ok.body.errors).toBeUndefined();
+  });
+});

@@ -1,15 +1,16 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { warnIfCacheOutgrowsHeap } from '../src/app.ts';
+import { createMaskError } from '../src/plugins/error-policy.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Logger } from '../src/logger.ts';
 import { callerFromStack, StatementCallerPlugin, UNATTRIBUTED } from '../src/db/statement-caller.ts';
 import { acceptRequestId } from '../src/observability/request-context.ts';
 import { percentile, RequestStats } from '../src/observability/request-stats.ts';
 import { normaliseSql, StatementStats } from '../src/observability/statement-stats.ts';
-import { needsReferenceExecutor } from '../src/server.ts';
+import { needsReferenceExecutor } from '../src/plugins/use-compiled-execution.ts';
 import { chooseEncoding } from '../src/plugins/use-compression.ts';
 
 describe('normaliseSql', () => {
@@ -155,5 +156,30 @@ describe('compiled execution', () => {
     expect(needsReferenceExecutor(parse('{ templates(first: 1) { edges @stream { node { id } } } }'))).toBe(true);
     expect(needsReferenceExecutor(parse('query Q { ...F @defer } fragment F on Query { categories { category } }'))).toBe(true);
     expect(needsReferenceExecutor(parse('subscription { x }'))).toBe(true);
+    // Compiled forms are cached per document: one operation per compiled document.
+    expect(needsReferenceExecutor(parse('query A { categories { category } } query B { __typename }'))).toBe(true);
+    // A variable inside a literal (graphql-jit drops it from custom scalars such as JSON).
+    expect(needsReferenceExecutor(parse('mutation($t: String) { renderTemplate(name: "x", variables: { task: $t }) { rendered } }'))).toBe(true);
+    expect(needsReferenceExecutor(parse('query($a: String) { x(list: [$a]) }'))).toBe(true);
+    expect(needsReferenceExecutor(parse('mutation($v: JSON) { renderTemplate(name: "x", variables: $v) { rendered } }'))).toBe(false);
+  });
+});
+
+describe('error policy', () => {
+  it('masks and logs a non-null violation, with or without an original error', () => {
+    const logged: unknown[] = [];
+    const logger = { error: (...a: unknown[]) => logged.push(a), warn: () => {} } as unknown as Logger;
+    const mask = createMaskError({ logger: () => logger, maxBodyBytes: 1, maxBatch: 1 });
+    const text = 'Cannot return null for non-nullable field Query.categories.';
+    for (const error of [
+      new GraphQLError(text, { path: ['categories'] }),
+      new GraphQLError(text, { path: ['categories'], originalError: new Error(text) }),
+    ]) {
+      const out = mask(error, 'Unexpected error.', false) as GraphQLError;
+      expect(out.message).toBe('Unexpected error.');
+      expect(out.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(out.path).toEqual(['categories']);
+    }
+    expect(logged).toHaveLength(2);
   });
 });

@@ -4,6 +4,13 @@ import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable.ts'
 import { limitExceeded } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
+const NON_NULL_VIOLATION = /^Cannot return null for non-nullable field /;
+
+/** The code of a request error GraphQL itself raised without one: a variable that does not coerce is the client's input. */
+function uncodedErrorCode(error: GraphQLError): 'BAD_USER_INPUT' | 'BAD_REQUEST' {
+  return error.message.startsWith('Variable "$') ? 'BAD_USER_INPUT' : 'BAD_REQUEST';
+}
+
 /**
  * The one place errors are turned into what clients see: an unreachable database becomes SERVICE_UNAVAILABLE,
  * yoga's own request refusals name the setting that refused them, expected errors pass through, and everything
@@ -23,6 +30,16 @@ export function createMaskError(opts: {
         ? new GraphQLError(e.message, { path: error.path, extensions: e.extensions })
         : e;
     }
+    if (error instanceof GraphQLError && !error.originalError && NON_NULL_VIOLATION.test(error.message)) {
+      // A resolver broke the schema's promise: a server bug, masked and logged whichever executor reported it
+      // (the compiled one reports it without an original error).
+      opts.logger().error({ err: error, path: error.path }, 'unexpected error');
+      return yogaMaskError(
+        new GraphQLError(error.message, { nodes: error.nodes, path: error.path, originalError: new Error(error.message) }),
+        message,
+        isDev,
+      );
+    }
     if (error instanceof GraphQLError && !error.originalError) {
       if (error.extensions?.code === 'REQUEST_ENTITY_TOO_LARGE') {
         return limitExceeded('Request body too large', 'MAX_REQUEST_BODY_BYTES', opts.maxBodyBytes, { http: { status: 413 } });
@@ -41,7 +58,7 @@ export function createMaskError(opts: {
         return new GraphQLError(error.message, {
           nodes: error.nodes,
           path: error.path,
-          extensions: { ...error.extensions, code: 'BAD_REQUEST' },
+          extensions: { ...error.extensions, code: uncodedErrorCode(error) },
         });
       }
     }
@@ -66,8 +83,7 @@ export function useErrorCodes(): Plugin {
       for (const r of Array.isArray(result) ? result : [result]) {
         for (const error of (r as { errors?: readonly GraphQLError[] }).errors ?? []) {
           if (error.extensions?.code != null) continue;
-          const code = error.message.startsWith('Variable "$') ? 'BAD_USER_INPUT' : 'BAD_REQUEST';
-          (error as { extensions: Record<string, unknown> }).extensions = { ...error.extensions, code };
+          (error as { extensions: Record<string, unknown> }).extensions = { ...error.extensions, code: uncodedErrorCode(error) };
         }
       }
     },
