@@ -73,6 +73,10 @@ describe('in-process store', () => {
       (got!.variables[0] as { name: string }).name = 'changed';
     }).toThrow(TypeError);
 
+    // Binary views cannot be frozen: stored as they are, not refused.
+    await cache.setMany('k', [{ key: 'bin', value: { bytes: Buffer.from('abc') } }]);
+    expect((await cache.getMany<{ bytes: Buffer }>('k', ['bin']))[0]!.bytes.toString()).toBe('abc');
+
     const byBytes = new MemoryStore({ maxEntries: 1_000, maxBytes: 2_000 });
     for (let i = 0; i < 20; i++) await byBytes.set(`k${i}`, { text: 'v'.repeat(200) });
     expect(byBytes.bytes).toBeLessThanOrEqual(2_000);

@@ -165,6 +165,17 @@ describe('reading templates', () => {
     expect(warm.result.data).toEqual(cold.result.data);
     expect(warm.statements).toHaveLength(1); // only the page's ids: rows and versions come from the cache
   });
+
+  it('shows a write in the next page read although that page came from the cache before', async () => {
+    const t = await create({ description: 'before' });
+    const query = `query($cat: String) { templates(first: 100, filter: { category: $cat }) { edges { node { id description version } } } }`;
+    const find = (res: any) => res.data.templates.edges.map((e: any) => e.node).find((n: any) => n.id === t.id);
+    const row = await dbRow(t.id);
+    expect(find(await app.gql(query, { cat: row!.category }))).toMatchObject({ description: 'before', version: 1 });
+    const updated = await app.gql(`mutation($id: ID!) { updateTemplate(id: $id, input: { description: "after", content: "Changed: {{ task }} in {{ language }}" }) { version } }`, { id: t.id });
+    expect(updated.errors).toBeUndefined();
+    expect(find(await app.gql(query, { cat: row!.category }))).toMatchObject({ description: 'after', version: 2 });
+  });
 });
 
 describe('keyset pagination', () => {

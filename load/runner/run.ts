@@ -529,7 +529,10 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
   }, [
     ...ctx.serviceNodeArgs,
     ...(ctx.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ctx.outDir, 'profiles')}`, `--cpu-prof-name=${scenario.name}-${Date.now()}.cpuprofile`] : []),
-  ]);
+  ]).catch(async (err: unknown) => {
+    await hello?.stop(); // the ceiling's server does not outlive a service that failed to start
+    throw err;
+  });
   try {
     const fixtures = parseFixtures(await postJson(app.url, FIXTURE_BODY), newRunId(Date.now(), Math.random));
     const next = generatorFor(scenario, fixtures, 0x5eed, connections);

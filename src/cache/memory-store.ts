@@ -17,9 +17,13 @@ function sizeOf(value: unknown): number {
   return typeof value === 'string' ? value.length : serialize(value).byteLength;
 }
 
-/** Freezes a value and everything it holds, so a value shared by every reader cannot be changed by one. */
+/**
+ * Freezes a value and everything it holds, so a value shared by every reader cannot be changed by one. Binary
+ * views (Buffers, typed arrays) cannot be frozen and are left as they are; a Date's time can still be set: the
+ * cache's readers only read.
+ */
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v);
   }

@@ -86,7 +86,7 @@ export async function createTemplate(deps: TemplateServiceDeps, input: CreateTem
 }
 
 /**
- * Creates up to `batchMaxItems` templates in one transaction with multi-row inserts. Every item is validated
+ * Creates up to `batchMaxItems` templates in one atomic statement with multi-row inserts. Every item is validated
  * first; any problem (including a name repeated in the batch or already taken) rejects the whole batch with
  * each item's errors reported as `{ index, message }`.
  */
