@@ -22,7 +22,8 @@ describe.skipIf(!!redisServerSkipReason)('fail open against a redis-server that 
       env: {
         REDIS_URL: redis.url,
         CACHE_NAMESPACE: uniqueNamespace(),
-        CACHE_TIMEOUT_MS: '50',
+        // Generous: on a busy machine a live Redis must not look dead (a killed one refuses at once anyway).
+        CACHE_TIMEOUT_MS: '1000',
         CACHE_RETRY_INTERVAL_MS: '100',
       },
     });
@@ -51,7 +52,8 @@ describe.skipIf(!!redisServerSkipReason)('fail open against a redis-server that 
     const [mget, get] = [await commandCalls(redis, 'mget'), await commandCalls(redis, 'get')];
     const res = await app.countStatements(() => app.gql(QUERY(ids)));
     expect(res.result.errors).toBeUndefined();
-    expect(res.statements).toHaveLength(0);
+    // No template read reaches PostgreSQL (background work, such as the memory sweeper, may run meanwhile).
+    expect(res.statements.filter((s) => /prompt_template/.test(s.sql))).toEqual([]);
     // One MGET for the template batch and one for the versions batch.
     expect((await commandCalls(redis, 'mget')) - mget).toBe(2);
     expect((await commandCalls(redis, 'get')) - get).toBe(0);

@@ -284,3 +284,33 @@ describe('compiled execution answers as the reference executor does', () => {
     expect(ok.body.errors).toBeUndefined();
   });
 });
+
+describe('compiled execution keeps the reference executor\'s answers', () => {
+  it('applies defaults: of variables, and of input fields given through a variable', async () => {
+    const order = await post(prod, {
+      query: 'query($o: TemplateOrder) { templates(first: 2, orderBy: $o) { edges { node { id } } } }',
+      variables: { o: { direction: 'ASC' } },
+    });
+    expect(order.body.errors).toBeUndefined();
+    const popular = await post(prod, { query: 'query($l: Int! = 5) { popularTemplates(limit: $l) { usageCount } }' });
+    expect(popular.body.errors).toBeUndefined();
+    const since = await post(prod, {
+      query: 'query($s: DateTime = "2024-01-01T00:00:00Z") { popularTemplates(limit: 3, since: $s) { usageCount } }',
+    });
+    expect(since.body.errors).toBeUndefined();
+  });
+
+  it('keeps the selection order through fragments', async () => {
+    const res = await post(prod, { query: '{ categories { ...F category } } fragment F on CategoryCount { count }' });
+    expect(res.body.errors).toBeUndefined();
+    for (const c of res.body.data.categories) expect(Object.keys(c)).toEqual(['count', 'category']);
+  });
+
+  it('gives field errors their locations', async () => {
+    const query = 'query Page($n: Int!) {\n  templates(first: $n) { edges { node { id } } }\n}';
+    const res = await post(prod, { query, variables: { n: 1000 } });
+    expect(res.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(res.body.errors[0].path).toEqual(['templates']);
+    expect(res.body.errors[0].locations).toEqual([{ line: 2, column: 3 }]);
+  });
+});

@@ -1,6 +1,6 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { readFileSync } from 'node:fs';
-import { GraphQLError, parse } from 'graphql';
+import { buildSchema, GraphQLError, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { warnIfCacheOutgrowsHeap } from '../src/app.ts';
 import { createMaskError } from '../src/plugins/error-policy.ts';
@@ -162,11 +162,22 @@ describe('compiled execution', () => {
     expect(needsReferenceExecutor(parse('mutation($t: String) { renderTemplate(name: "x", variables: { task: $t }) { rendered } }'))).toBe(true);
     expect(needsReferenceExecutor(parse('query($a: String) { x(list: [$a]) }'))).toBe(true);
     expect(needsReferenceExecutor(parse('mutation($v: JSON) { renderTemplate(name: "x", variables: $v) { rendered } }'))).toBe(false);
+    // Fragments (field order) and variable defaults.
+    expect(needsReferenceExecutor(parse('{ categories { ...F category } } fragment F on CategoryCount { count }'))).toBe(true);
+    expect(needsReferenceExecutor(parse('{ categories { ... on CategoryCount { count } } }'))).toBe(true);
+    expect(needsReferenceExecutor(parse('query($l: Int = 5) { popularTemplates(limit: $l) { usageCount } }'))).toBe(true);
+    // With the schema: input objects (their fields may have defaults) are not compiled; scalars and enums are.
+    const schema = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+    const withSchema = (q: string) => needsReferenceExecutor(parse(q), schema);
+    expect(withSchema('query($o: TemplateOrder) { templates(orderBy: $o) { totalCount } }')).toBe(true);
+    expect(withSchema('mutation($i: CreateTemplateInput!) { createTemplate(input: $i) { id } }')).toBe(true);
+    expect(withSchema('query($id: ID!, $n: Int) { template(id: $id) { id } popularTemplates(limit: $n) { usageCount } }')).toBe(false);
+    expect(withSchema('query($x: NoSuchType) { __typename }')).toBe(true);
   });
 });
 
 describe('error policy', () => {
-  it('masks and logs a non-null violation, with or without an original error', () => {
+  it('masks and logs what the executor says of a value a resolver returned (non-null, out of range), with or without a cause', () => {
     const logged: unknown[] = [];
     const logger = { error: (...a: unknown[]) => logged.push(a), warn: () => {} } as unknown as Logger;
     const mask = createMaskError({ logger: () => logger, maxBodyBytes: 1, maxBatch: 1 });
@@ -174,12 +185,13 @@ describe('error policy', () => {
     for (const error of [
       new GraphQLError(text, { path: ['categories'] }),
       new GraphQLError(text, { path: ['categories'], originalError: new Error(text) }),
+      new GraphQLError('Int cannot represent non 32-bit signed integer value: 3000000000', { path: ['categories'] }),
     ]) {
       const out = mask(error, 'Unexpected error.', false) as GraphQLError;
       expect(out.message).toBe('Unexpected error.');
       expect(out.extensions.code).toBe('INTERNAL_SERVER_ERROR');
       expect(out.path).toEqual(['categories']);
     }
-    expect(logged).toHaveLength(2);
+    expect(logged).toHaveLength(3);
   });
 });

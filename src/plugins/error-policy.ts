@@ -4,8 +4,6 @@ import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable.ts'
 import { limitExceeded } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
-const NON_NULL_VIOLATION = /^Cannot return null for non-nullable field /;
-
 /** The code of a request error GraphQL itself raised without one: a variable that does not coerce is the client's input. */
 function uncodedErrorCode(error: GraphQLError): 'BAD_USER_INPUT' | 'BAD_REQUEST' {
   return error.message.startsWith('Variable "$') ? 'BAD_USER_INPUT' : 'BAD_REQUEST';
@@ -30,9 +28,10 @@ export function createMaskError(opts: {
         ? new GraphQLError(e.message, { path: error.path, extensions: e.extensions })
         : e;
     }
-    if (error instanceof GraphQLError && !error.originalError && NON_NULL_VIOLATION.test(error.message)) {
-      // A resolver broke the schema's promise: a server bug, masked and logged whichever executor reported it
-      // (the compiled one reports it without an original error).
+    if (error instanceof GraphQLError && !error.originalError && error.path && error.extensions?.code == null) {
+      // An uncoded error at a field with no cause attached: the executor's own complaint about a value a resolver
+      // returned (null for a non-null field, an Int out of range, an invalid date). A server bug, masked and logged
+      // whichever executor reported it (the compiled one attaches no original error).
       opts.logger().error({ err: error, path: error.path }, 'unexpected error');
       return yogaMaskError(
         new GraphQLError(error.message, { nodes: error.nodes, path: error.path, originalError: new Error(error.message) }),
