@@ -446,13 +446,21 @@ function generatorFor(scenario: Scenario, fixtures: Fixtures, seed: number, clie
 
 type CeilingFigures = ReturnType<typeof summarise> & { connections: number };
 
-async function measureCeiling(connections: number, seconds: number, warmup: number): Promise<CeilingFigures> {
+/** The ceiling's only request. */
+const helloRequest = () => ({ op: 'hello', body: HELLO_BODY });
+
+/** Starts the hello-world server and warms it up. */
+async function startCeilingServer(connections: number, warmup: number): Promise<Child> {
   const hello = await startChild('hello-child.ts', { ...process.env, NODE_ENV: 'production' });
+  if (warmup > 0) await fire(hello.url, connections, warmup, helloRequest, emptyFired());
+  return hello;
+}
+
+async function measureCeiling(connections: number, seconds: number, warmup: number): Promise<CeilingFigures> {
+  const hello = await startCeilingServer(connections, warmup);
   try {
-    const next = () => ({ op: 'hello', body: HELLO_BODY });
-    if (warmup > 0) await fire(hello.url, connections, warmup, next, emptyFired());
     const f = emptyFired();
-    await fire(hello.url, connections, seconds, next, f);
+    await fire(hello.url, connections, seconds, helloRequest, f);
     return { connections, ...summarise(f) };
   } finally {
     await hello.stop();
@@ -508,8 +516,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
   let hello: Child | undefined;
   if (interleaved) {
     console.log(`  alternating ${ctx.rounds} slices of the hello-world ceiling and of the scenario, ${round(seconds / ctx.rounds, 1)} s each`);
-    hello = await startChild('hello-child.ts', { ...process.env, NODE_ENV: 'production' });
-    await fire(hello.url, connections, Math.min(ctx.warmup, 3), () => ({ op: 'hello', body: HELLO_BODY }), emptyFired());
+    hello = await startCeilingServer(connections, Math.min(ctx.warmup, 3));
   } else if (!ctx.skipCeiling) {
     const s = ctx.ceilingDuration ?? Math.min(seconds, 15);
     console.log(`  measuring the hello-world ceiling at ${connections} connections for ${s} s…`);
@@ -545,7 +552,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       const ceilingFired = emptyFired();
       const slice = seconds / ctx.rounds;
       for (let r = 0; r < ctx.rounds; r++) {
-        await fire(hello.url, connections, slice, () => ({ op: 'hello', body: HELLO_BODY }), ceilingFired);
+        await fire(hello.url, connections, slice, helloRequest, ceilingFired);
         await fire(app.url, connections, slice, next, fired);
       }
       ceiling = { connections, ...summarise(ceilingFired) };
