@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { isUuid } from '../../lib/uuid.ts';
 import { renderContent, type RenderOutcome } from './render.ts';
 import * as repo from './templates.repository.ts';
-import type { TemplateRow, TemplateVariable } from './templates.table.ts';
+import type { NewTemplateRow, TemplateRow, TemplateVariable } from './templates.table.ts';
 import { assertValidTemplate, normaliseVariables, templateProblems } from './templates.validation.ts';
 
 export interface TemplateServiceDeps {
@@ -53,6 +53,18 @@ function toFields(input: CreateTemplateInput) {
   };
 }
 
+/** The row to insert for validated fields. */
+function newTemplateRow(f: ReturnType<typeof toFields>): NewTemplateRow {
+  return {
+    name: f.name,
+    description: f.description,
+    category: f.category,
+    content: f.content,
+    variables: JSON.stringify(f.variables),
+    created_by: f.createdBy,
+  };
+}
+
 async function notify(deps: TemplateServiceDeps, before: TemplateRow[], after: TemplateRow[]) {
   await deps.onTemplatesChanged?.({ before, after });
 }
@@ -67,16 +79,7 @@ export async function createTemplate(deps: TemplateServiceDeps, input: CreateTem
   assertValidTemplate(fields, deps.config.templates);
   let row: TemplateRow;
   try {
-    [row] = (await repo.insertTemplates(deps.db, [
-      {
-        name: fields.name,
-        description: fields.description,
-        category: fields.category,
-        content: fields.content,
-        variables: JSON.stringify(fields.variables),
-        created_by: fields.createdBy,
-      },
-    ])) as [TemplateRow];
+    [row] = (await repo.insertTemplates(deps.db, [newTemplateRow(fields)])) as [TemplateRow];
   } catch (err) {
     if (isUniqueViolation(err)) throw nameConflict(fields.name);
     throw err;
@@ -121,17 +124,7 @@ export async function createTemplates(
   let rows: TemplateRow[];
   try {
     // One statement: every template and its first version, or nothing.
-    rows = await repo.insertTemplates(
-      deps.db,
-      fields.map((f) => ({
-        name: f.name,
-        description: f.description,
-        category: f.category,
-        content: f.content,
-        variables: JSON.stringify(f.variables),
-        created_by: f.createdBy,
-      })),
-    );
+    rows = await repo.insertTemplates(deps.db, fields.map(newTemplateRow));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict('Batch rejected: a name was taken concurrently; nothing was written');
     throw err;
