@@ -131,16 +131,15 @@ export function useCompiledExecution(logger: Logger): Plugin {
   return {
     ...jit,
     onExecute(payload) {
-      const before = jit.onExecute!(payload as never);
+      // enableIf is synchronous, so the compiled plugin has decided when this returns.
+      jit.onExecute!(payload as never);
       const { args } = payload;
-      const done = {
+      return {
         onExecuteDone({ result, setResult }: { result: unknown; setResult: (r: ExecutionResult) => void }) {
           if (!compiled.has(args.contextValue as object) || !result || Symbol.asyncIterator in (result as object)) return;
           setResult(withPositions(result as ExecutionResult, args.document.loc?.source));
         },
       };
-      // The compiled plugin decides asynchronously only when enableIf does; ours is synchronous.
-      return before instanceof Promise ? before.then(() => done) : done;
     },
   } as Plugin;
 }
