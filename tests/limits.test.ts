@@ -300,6 +300,22 @@ describe('compiled execution keeps the reference executor\'s answers', () => {
     expect(since.body.errors).toBeUndefined();
   });
 
+  it('gives an input field whose variable a request leaves out its meaning when absent', async () => {
+    // ttlSeconds: absent takes the configured TTL, null never expires.
+    const query = `mutation($s: String!, $ttl: Int) {
+  appendMemory(input: { sessionId: $s, conversationId: "c", role: USER, content: "hi", ttlSeconds: $ttl }) { createdAt expiresAt }
+}`;
+    const lifetime = async (variables: Record<string, unknown>) => {
+      const res = await post(prod, { query, variables });
+      expect(res.body.errors).toBeUndefined();
+      const { createdAt, expiresAt } = res.body.data.appendMemory;
+      return expiresAt === null ? null : (Date.parse(expiresAt) - Date.parse(createdAt)) / 1000;
+    };
+    expect(await lifetime({ s: 'jit-ttl', ttl: 60 })).toBe(60);
+    expect(await lifetime({ s: 'jit-ttl', ttl: null })).toBeNull();
+    expect(await lifetime({ s: 'jit-ttl' })).toBe(prod.deps.config.memory.defaultTtlSeconds);
+  });
+
   it('keeps the selection order through fragments', async () => {
     const res = await post(prod, { query: '{ categories { ...F category } } fragment F on CategoryCount { count }' });
     expect(res.body.errors).toBeUndefined();

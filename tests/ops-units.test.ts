@@ -152,7 +152,7 @@ describe('memory bounds of npm start', () => {
 describe('compiled execution', () => {
   it('compiles plain queries and mutations only; everything graphql-jit answers differently goes to the reference executor', () => {
     const schema = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
-    const cases: [query: string, reference: boolean][] = [
+    const cases: [query: string, reference: boolean, variables?: Record<string, unknown>][] = [
       ['{ templates(first: 1) { edges { node { id } } } }', false],
       ['mutation { deleteTemplate(id: "x") { id } }', false],
       ['mutation($v: JSON) { renderTemplate(name: "x", variables: $v) { rendered } }', false],
@@ -164,7 +164,14 @@ describe('compiled execution', () => {
       ['query A { categories { category } } query B { __typename }', true],
       // A variable inside a literal (graphql-jit drops it from custom scalars such as JSON).
       ['mutation($t: String) { renderTemplate(name: "x", variables: { task: $t }) { rendered } }', true],
+      ['mutation($t: String) { renderTemplate(name: "x", variables: [$t]) { rendered } }', true, { t: 'a' }],
       ['query($a: String) { x(list: [$a]) }', true],
+      // Inside an input object literal: compiled when the request gives the variable (null included), as
+      // graphql-jit passes null for one left out, where the field should be absent or take its default.
+      ['query($a: String) { templates(filter: { createdBy: $a }) { totalCount } }', false, { a: 'x' }],
+      ['query($a: String) { templates(filter: { createdBy: $a }) { totalCount } }', false, { a: null }],
+      ['query($a: String) { templates(filter: { createdBy: $a }) { totalCount } }', true, {}],
+      ['query($a: String, $b: Boolean) { templates(filter: { category: $a, includeInactive: $b }) { totalCount } }', true, { a: 'x' }],
       // Fragments (field order), variable defaults, input objects (their fields' defaults), unknown types.
       ['{ categories { ...F category } } fragment F on CategoryCount { count }', true],
       ['{ categories { ... on CategoryCount { count } } }', true],
@@ -173,7 +180,9 @@ describe('compiled execution', () => {
       ['mutation($i: CreateTemplateInput!) { createTemplate(input: $i) { id } }', true],
       ['query($x: NoSuchType) { __typename }', true],
     ];
-    for (const [query, reference] of cases) expect(needsReferenceExecutor(parse(query), schema), query).toBe(reference);
+    for (const [query, reference, variables] of cases) {
+      expect(needsReferenceExecutor(parse(query), schema, variables), `${query} ${JSON.stringify(variables)}`).toBe(reference);
+    }
   });
 });
 

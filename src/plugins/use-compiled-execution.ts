@@ -2,74 +2,120 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import {
   BREAK,
   getNamedType,
+  getNullableType,
   getOperationAST,
   getVariableValues,
   GraphQLError,
   isInputObjectType,
-  Kind,
+  isListType,
+  TypeInfo,
   typeFromAST,
   visit,
-  type ASTNode,
+  visitWithTypeInfo,
+  type DirectiveNode,
   type DocumentNode,
-  type ExecutionResult,
   type GraphQLSchema,
+  type OperationDefinitionNode,
+  type VariableDefinitionNode,
+  type VariableNode,
+  type ExecutionResult,
   type Source,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.ts';
 
-const interpreted = new WeakMap<DocumentNode, boolean>();
+/** What the compiled path needs to know of a document, found once per parsed document (yoga caches those). */
+interface DocumentShape {
+  /** Never compiled: see needsReferenceExecutor. */
+  reference: boolean;
+  /** Variables used inside an input object or list literal: compiled only when the request gives each one. */
+  literalVariables: string[];
+}
+
+const shapes = new WeakMap<DocumentNode, DocumentShape>();
+
+function shapeOf(document: DocumentNode, schema: GraphQLSchema): DocumentShape {
+  let shape = shapes.get(document);
+  if (shape) return shape;
+  let operations = 0;
+  let reference = false;
+  const literalVariables = new Set<string>();
+  const refuse = () => {
+    reference = true;
+    return BREAK;
+  };
+  // The literals around the node being visited (true: of an input object or list type; false: the value of a
+  // scalar such as JSON), and how many of them are scalars'. Pushed on enter, where TypeInfo knows the type.
+  const literals: boolean[] = [];
+  let scalarLiterals = 0;
+  const enterLiteral = (composite: boolean) => {
+    literals.push(composite);
+    if (!composite) scalarLiterals += 1;
+  };
+  const leaveLiteral = () => {
+    if (!literals.pop()) scalarLiterals -= 1;
+  };
+  const typeInfo = new TypeInfo(schema);
+  const visitor = {
+    OperationDefinition(node: OperationDefinitionNode) {
+      operations += 1;
+      return node.operation === 'subscription' || operations > 1 ? refuse() : undefined;
+    },
+    FragmentDefinition: refuse,
+    FragmentSpread: refuse,
+    InlineFragment: refuse,
+    Directive(node: DirectiveNode) {
+      return node.name.value === 'defer' || node.name.value === 'stream' ? refuse() : undefined;
+    },
+    VariableDefinition(node: VariableDefinitionNode) {
+      if (node.defaultValue) return refuse();
+      const type = typeFromAST(schema, node.type);
+      // Unknown to the schema (validation refuses it anyway) or an input object: not compiled.
+      return type && !isInputObjectType(getNamedType(type)) ? undefined : refuse();
+    },
+    ObjectValue: {
+      enter: () => enterLiteral(isInputObjectType(getNullableType(typeInfo.getInputType()))),
+      leave: leaveLiteral,
+    },
+    ListValue: {
+      enter: () => enterLiteral(isListType(getNullableType(typeInfo.getInputType()))),
+      leave: leaveLiteral,
+    },
+    Variable(node: VariableNode) {
+      if (scalarLiterals > 0) return refuse();
+      if (literals.length > 0) literalVariables.add(node.name.value);
+      return undefined;
+    },
+  };
+  visit(document, visitWithTypeInfo(typeInfo, visitor));
+  shape = { reference, literalVariables: [...literalVariables] };
+  shapes.set(document, shape);
+  return shape;
+}
 
 /**
- * Whether a document must run on the reference executor rather than compiled by graphql-jit. Compiled runs
+ * Whether a request must run on the reference executor rather than compiled by graphql-jit. Compiled runs
  * only the plain, hot shape: one query or mutation, no fragments, variables of scalar or enum types without
- * defaults, none inside a literal, no @defer/@stream. Everything else is where graphql-jit is known to answer
- * differently from the reference executor:
+ * defaults, no @defer/@stream. Everything else is where graphql-jit is known to answer differently from the
+ * reference executor:
  * - several operations: its compiled form is cached per document and would serve the first operation asked for
  *   to every later request naming another;
- * - a variable inside a list or object literal: dropped from custom scalar values (`variables: { task: $t }`);
+ * - a variable inside the literal of a custom scalar: dropped (`variables: { task: $t }` for a JSON argument);
+ * - a variable inside an input object or list literal that the request leaves out: graphql-jit passes null
+ *   where the field should be absent (or take its default), so such a request runs on the reference executor;
+ *   given (null included), both answer alike;
  * - variable defaults, and input objects (whose fields may have defaults): defaults of non-null types are not
  *   applied, and a default for a custom scalar reaches the resolver unparsed (a DateTime as a string);
  * - fragments: their fields come back out of the selection's order;
  * - @defer/@stream (the reference executor streams them) and subscriptions (the schema has none).
- * Remembered per parsed document: yoga caches those.
  */
-export function needsReferenceExecutor(document: DocumentNode, schema?: GraphQLSchema): boolean {
-  let found = interpreted.get(document);
-  if (found === undefined) {
-    let operations = 0;
-    found = false;
-    const refuse = () => {
-      found = true;
-      return BREAK;
-    };
-    visit(document, {
-      OperationDefinition(node) {
-        operations += 1;
-        return node.operation === 'subscription' || operations > 1 ? refuse() : undefined;
-      },
-      FragmentDefinition: refuse,
-      FragmentSpread: refuse,
-      InlineFragment: refuse,
-      Directive(node) {
-        return node.name.value === 'defer' || node.name.value === 'stream' ? refuse() : undefined;
-      },
-      VariableDefinition(node) {
-        if (node.defaultValue) return refuse();
-        const type = schema ? typeFromAST(schema, node.type) : undefined;
-        // Unknown to the schema (validation refuses it anyway) or an input object: not compiled.
-        return !schema || (type && !isInputObjectType(getNamedType(type))) ? undefined : refuse();
-      },
-      Variable(_node, _key, _parent, _path, ancestors) {
-        const inLiteral = ancestors.some(
-          (a) => !Array.isArray(a) && ((a as ASTNode).kind === Kind.OBJECT || (a as ASTNode).kind === Kind.LIST),
-        );
-        return inLiteral ? refuse() : undefined;
-      },
-    });
-    interpreted.set(document, found);
-  }
-  return found;
+export function needsReferenceExecutor(
+  document: DocumentNode,
+  schema: GraphQLSchema,
+  variables: Readonly<Record<string, unknown>> = {},
+): boolean {
+  const shape = shapeOf(document, schema);
+  return shape.reference || shape.literalVariables.some((name) => !Object.hasOwn(variables, name));
 }
 
 /** The character offset of a 1-based line and column in `body`, counting line breaks as GraphQL does. */
@@ -114,7 +160,7 @@ export function useCompiledExecution(logger: Logger): Plugin {
     {},
     {
       enableIf: (args) => {
-        if (needsReferenceExecutor(args.document, args.schema)) return false;
+        if (needsReferenceExecutor(args.document, args.schema, args.variableValues ?? {})) return false;
         const operation = getOperationAST(args.document, args.operationName);
         if (!operation) return false;
         if (operation.variableDefinitions?.length) {
