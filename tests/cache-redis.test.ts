@@ -149,7 +149,13 @@ describe.skipIf(!!redisSkipReason)('two server processes on one PostgreSQL and o
   });
 
   it('an update through the first is read through the second right away', async () => {
-    const read = `query($n: String!) { templateByName(name: $n) { id description version content } categories { category count } }`;
+    const read = `query($n: String!) {
+  templateByName(name: $n) { id description version content }
+  categories { category count }
+  data: templates(first: 100, filter: { category: "data" }) { edges { node { id } } }
+  quality: templates(first: 100, filter: { category: "quality" }) { edges { node { id } } }
+}`;
+    const listed = (r: any, alias: 'data' | 'quality') => r.data[alias].edges.map((e: any) => e.node.id);
     const name = `two-${namespace}`;
     const created = await post(
       a.url,
@@ -160,7 +166,9 @@ describe.skipIf(!!redisSkipReason)('two server processes on one PostgreSQL and o
     const id = created.data.createTemplate.id as string;
     const before = await post(b.url, read, { n: name });
     expect(before.errors).toBeUndefined();
-    // The second server now serves this template and the categories from Redis, without SQL.
+    expect(listed(before, 'data')).toContain(id);
+    expect(listed(before, 'quality')).not.toContain(id);
+    // The second server now serves this template, the categories and the pages from Redis, without SQL.
     const statements: string[] = [];
     const off = b.deps.dbHandle.onQuery((e) => statements.push(e.sql));
     expect(await post(b.url, read, { n: name })).toEqual(before);
@@ -177,6 +185,9 @@ describe.skipIf(!!redisSkipReason)('two server processes on one PostgreSQL and o
     expect(after.data.templateByName).toEqual({ id, description: 'changed on A', version: 2, content: 'Bye {{ who }}' });
     const count = (r: any, c: string) => r.data.categories.find((x: any) => x.category === c)?.count ?? 0;
     expect(count(after, 'quality')).toBe(count(before, 'quality') + 1);
+    // Both categories' pages, cached by the second server, moved with the write made through the first.
+    expect(listed(after, 'data')).not.toContain(id);
+    expect(listed(after, 'quality')).toContain(id);
 
     const byId = await post(b.url, `query($id: ID!) { template(id: $id) { description versions { version } } }`, { id });
     expect(byId.data.template).toEqual({ description: 'changed on A', versions: [{ version: 2 }, { version: 1 }] });

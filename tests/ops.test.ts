@@ -121,7 +121,7 @@ describe('against a running server', () => {
 
   it('moves the Prometheus metrics when requests are made', async () => {
     const before = await (await fetch(`${server.url}/metrics`)).text();
-    for (let i = 0; i < 3; i++) await gql(server, PAGE, { first: 2 });
+    for (let i = 0; i < 3; i++) await gql(server, PAGE, { first: i + 1 }); // three pages, none cached yet
     await gql(server, 'query Broken { renderTemplate }'.replace('query Broken', 'mutation Broken'));
     await gql(server, 'mutation Bad { renderTemplate { rendered } }');
     const res = await fetch(`${server.url}/metrics`);

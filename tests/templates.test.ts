@@ -163,7 +163,42 @@ describe('reading templates', () => {
     ]);
     const warm = await app.countStatements(() => app.gql(query));
     expect(warm.result.data).toEqual(cold.result.data);
-    expect(warm.statements).toHaveLength(1); // only the page's ids: rows and versions come from the cache
+    expect(warm.statements).toHaveLength(0); // the page's ids, its rows and versions all come from the cache
+  });
+
+  it('keeps a page cached until a write that could change it, which the next read shows', async () => {
+    const query = `query($cat: String) { templates(first: 100, filter: { category: $cat }) { edges { node { id category } } } }`;
+    const read = async (cat: string | null) => {
+      const { result, statements } = await app.countStatements(() => app.gql(query, { cat }));
+      expect(result.errors).toBeUndefined();
+      return { ids: result.data.templates.edges.map((e: any) => e.node.id) as string[], statements: statements.length };
+    };
+    await create({ category: 'quality' });
+    for (const cat of ['data', 'quality', null]) {
+      await read(cat);
+      expect((await read(cat)).statements, `warm page of ${cat}`).toBe(0);
+    }
+    // A new template in one category: its own and the unfiltered pages show it; another category's stays cached.
+    const t = await create({ category: 'data' });
+    const quality = await read('quality');
+    expect(quality.statements).toBe(0);
+    expect(quality.ids).not.toContain(t.id);
+    for (const cat of ['data', null]) {
+      const page = await read(cat);
+      expect(page.statements).toBeGreaterThan(0);
+      expect(page.ids).toContain(t.id);
+    }
+    // Moved to another category: it leaves the first category's cached page and joins the other's.
+    const moved = await app.gql(`mutation($id: ID!) { updateTemplate(id: $id, input: { category: "quality" }) { category } }`, { id: t.id });
+    expect(moved.errors).toBeUndefined();
+    expect((await read('data')).ids).not.toContain(t.id);
+    expect((await read('quality')).ids).toContain(t.id);
+    // Deleted (made inactive): gone from every active list.
+    const deleted = await app.gql(`mutation($id: ID!) { deleteTemplate(id: $id) { isActive } }`, { id: t.id });
+    expect(deleted.errors).toBeUndefined();
+    for (const cat of ['quality', null]) expect((await read(cat)).ids).not.toContain(t.id);
+    // Every cached page read back against the database.
+    expect((await app.assertCacheMatchesDatabase()).checked).toBeGreaterThan(0);
   });
 
   it('shows a write in the next page read although that page came from the cache before', async () => {

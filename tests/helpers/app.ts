@@ -7,8 +7,8 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import type { AppDeps } from '../../src/context.ts';
 import { createDb, type QueryEvent } from '../../src/db/create-db.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { TEMPLATE_CACHE_KINDS as K } from '../../src/domains/templates/templates.loaders.ts';
-import { countActiveTemplatesByCategory } from '../../src/domains/templates/templates.repository.ts';
+import { TEMPLATE_CACHE_KINDS as K, templatePageQueryFromKey } from '../../src/domains/templates/templates.loaders.ts';
+import { countActiveTemplatesByCategory, findTemplatePageKeys } from '../../src/domains/templates/templates.repository.ts';
 import { createAuth } from '../../src/domains/auth/auth.ts';
 import { seedBuiltinTemplates } from '../../src/domains/templates/templates.seed.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -62,6 +62,17 @@ export async function createTestApp(
   // Fresh reads for the consistency check go through a pool of their own, so statement counts stay exact.
   const fresh = createDb({ url: database.url, ...config.db, poolMax: 2 });
   const namesSeen = new Set<string>();
+  // The template pages the cache was given, by kind, so the check below can read them back.
+  const pagesStored = new Map<string, Set<string>>();
+  const setMany = cache.setMany.bind(cache);
+  cache.setMany = (kind, entries, ttlMs) => {
+    if (kind === K.pages || kind.startsWith(`${K.pages}:`)) {
+      const keys = pagesStored.get(kind) ?? new Set<string>();
+      for (const e of entries) keys.add(e.key);
+      pagesStored.set(kind, keys);
+    }
+    return setMany(kind, entries, ttlMs);
+  };
 
   async function assertCacheMatchesDatabase(): Promise<{ checked: number }> {
     const rows = await fresh.db.selectFrom('prompt_templates').selectAll().execute();
@@ -106,6 +117,18 @@ export async function createTestApp(
       if (c !== undefined) {
         checked += 1;
         if (!isDeepStrictEqual(c, categories)) problems.push(`categories: cached ${JSON.stringify(c)} but database has ${JSON.stringify(categories)}`);
+      }
+    }
+    for (const [kind, keys] of pagesStored) {
+      const gen = await cache.generation(kind);
+      const prefix = `g${gen}:`;
+      const current = [...keys].filter((k) => gen !== null && k.startsWith(prefix));
+      const cachedPages = await cache.getMany(kind, current);
+      for (const [i, key] of current.entries()) {
+        if (cachedPages[i] === undefined) continue;
+        checked += 1;
+        const expected = await findTemplatePageKeys(fresh.db, templatePageQueryFromKey(key.slice(prefix.length)));
+        if (!isDeepStrictEqual(cachedPages[i], expected)) problems.push(`${kind} ${key}: cached ${JSON.stringify(cachedPages[i])} but database has ${JSON.stringify(expected)}`);
       }
     }
     const cachedUsage = (await cache.getMany<CachedModelUsage>(USAGE_CACHE_KINDS.usage, ids)).map((c, i) =>

@@ -2,14 +2,15 @@ import type { Kysely } from 'kysely';
 import type { Cache } from '../../cache/index.ts';
 import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
-import { createTemplateLoaders, TEMPLATE_CACHE_KINDS as K } from './templates.loaders.ts';
+import { createTemplateLoaders, TEMPLATE_CACHE_KINDS as K, templatePageKind } from './templates.loaders.ts';
 import { findRecentlyUpdatedActiveTemplateIds } from './templates.repository.ts';
 import type { TemplateRow } from './templates.table.ts';
 
 /**
  * Removes what a committed template write changed: by-id, by-name (old and new names) and versions entries,
- * and moves the categories, plus any other list-shaped kind that embeds templates (`alsoBump`, e.g. popular
- * templates), to a new generation.
+ * and moves the categories, the pages (all unfiltered ones, and those of the categories the rows were and are
+ * in), plus any other list-shaped kind that embeds templates (`alsoBump`, e.g. popular templates), to a new
+ * generation.
  */
 export async function invalidateTemplates(
   cache: Cache,
@@ -19,11 +20,13 @@ export async function invalidateTemplates(
   const rows = [...change.before, ...change.after];
   const ids = [...new Set(rows.map((r) => r.id))];
   const names = [...new Set(rows.map((r) => r.name))];
+  const pageKinds = new Set([K.pages, ...rows.map((r) => templatePageKind(r.category, [r.category]))]);
   await Promise.all([
     cache.delete(K.byId, ids),
     cache.delete(K.byName, names),
     cache.delete(K.versions, ids),
     cache.bumpGeneration(K.categories),
+    ...[...pageKinds].map((kind) => cache.bumpGeneration(kind)),
     ...alsoBump.map((kind) => cache.bumpGeneration(kind)),
   ]);
 }

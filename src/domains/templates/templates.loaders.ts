@@ -5,9 +5,12 @@ import type { Database } from '../../db/database.ts';
 import { loadByUuid } from '../../lib/uuid.ts';
 import {
   countActiveTemplatesByCategory,
+  findTemplatePageKeys,
   findTemplatesByIds,
   findTemplatesByNames,
   findVersionsByTemplateIds,
+  type TemplatePageKey,
+  type TemplatePageQuery,
 } from './templates.repository.ts';
 import type { TemplateRow, TemplateVersionRow } from './templates.table.ts';
 
@@ -18,6 +21,12 @@ export const TEMPLATE_CACHE_KINDS = {
   versions: 'templateVersions',
   /** List-shaped: generation-keyed. */
   categories: 'categories',
+  /**
+   * Template pages as (id, sort key) pairs, generation-keyed: a page filtered by a configured category is under
+   * `templatePages:<category>`, moved only by writes to templates of that category; every other page is under
+   * `templatePages`, moved by every template write.
+   */
+  pages: 'templatePages',
 } as const;
 
 export interface CategoryCount {
@@ -100,4 +109,48 @@ export function createTemplateLoaders(db: Kysely<Database>, cache: Cache): Templ
   });
 
   return { templateById, templateByName, versionsByTemplateId, categories };
+}
+
+/** The cache kind of the pages of a list filtered by `category` (see TEMPLATE_CACHE_KINDS.pages). */
+export function templatePageKind(category: string | null | undefined, categories: readonly string[]): string {
+  return category && categories.includes(category) ? `${K.pages}:${category}` : K.pages;
+}
+
+/** The cache key of one page query: the query itself as JSON, so that a key tells which page it holds. */
+export function templatePageKey(q: TemplatePageQuery): string {
+  const f = q.filter;
+  const after = q.after ? [q.after.value instanceof Date ? q.after.value.getTime() : q.after.value, q.after.id] : null;
+  return JSON.stringify([q.column, q.direction, q.limit, f.category ?? null, f.createdBy ?? null, f.search ?? null, Boolean(f.includeInactive), after]);
+}
+
+/** The page query a templatePageKey was made from. */
+export function templatePageQueryFromKey(key: string): TemplatePageQuery {
+  const [column, direction, limit, category, createdBy, search, includeInactive, after] = JSON.parse(key);
+  return {
+    column,
+    direction,
+    limit,
+    filter: { category, createdBy, search, includeInactive },
+    after: after ? { value: column === 'name' ? after[0] : new Date(after[0]), id: after[1] } : undefined,
+  };
+}
+
+/**
+ * One page of templates as (id, sort key) pairs, read through the cache (list TTL): a list read again before
+ * the next template write that could change it costs no statement. Concurrent reads of a page share one load.
+ */
+export async function loadTemplatePageKeys(
+  db: Kysely<Database>,
+  cache: Cache,
+  categories: readonly string[],
+  q: TemplatePageQuery,
+): Promise<readonly TemplatePageKey[]> {
+  const [keys] = await cachedBatch<readonly TemplatePageKey[]>(
+    cache,
+    templatePageKind(q.filter.category, categories),
+    [templatePageKey(q)],
+    async () => [await findTemplatePageKeys(db, q)],
+    { ttlMs: cache.ttl.listMs, generational: true },
+  );
+  return keys ?? [];
 }

@@ -22,6 +22,12 @@ export interface TemplatePageQuery {
   limit: number;
 }
 
+/** A template's place in a page: its id and its sort value (epoch ms for times, the name for names). */
+export interface TemplatePageKey {
+  id: string;
+  key: number | string;
+}
+
 /** Templates with the given ids, in no particular order. */
 export async function findTemplatesByIds(db: Db, ids: readonly string[]): Promise<TemplateRow[]> {
   if (ids.length === 0) return [];
@@ -51,7 +57,7 @@ function applyFilter<QB extends { where: (...args: any[]) => QB }>(qb: QB, f: Te
  * whether another page follows): the rows themselves come through the template loader and its cache, so a
  * page of hot templates reads a few index columns instead of every full row.
  */
-export async function findTemplatePageKeys(db: Db, q: TemplatePageQuery): Promise<{ id: string; key: number | string }[]> {
+export async function findTemplatePageKeys(db: Db, q: TemplatePageQuery): Promise<TemplatePageKey[]> {
   // Timestamps come as epoch milliseconds (a float8, exact for millisecond precision): what the cursor holds,
   // without parsing a date string per row.
   const key =

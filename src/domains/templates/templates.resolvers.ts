@@ -6,7 +6,8 @@ import { recordUsageEvents, usageEventProblems } from '../usage/usage.service.ts
 import { badInput, notFound } from '../../errors.ts';
 import { pageSize } from '../../lib/cursor.ts';
 import { withIdempotency, type IdempotencyCodec } from '../idempotency/idempotency.service.ts';
-import { countTemplates, findTemplatesByIds } from './templates.repository.ts';
+import { loadTemplatePageKeys } from './templates.loaders.ts';
+import { countTemplates, findTemplatesByIds, type TemplatePageQuery } from './templates.repository.ts';
 import * as service from './templates.service.ts';
 import type { TemplateRow, TemplateVariable } from './templates.table.ts';
 
@@ -98,7 +99,9 @@ export const templateResolvers: Resolvers = {
         createdBy: args.filter?.createdBy ?? null,
         includeInactive: args.filter?.includeInactive ?? false,
       };
-      const page = await service.listTemplates(ctx.deps.db, (ids) => ctx.loaders.templateById.loadMany(ids), {
+      const { db, cache, config } = ctx.deps;
+      const findPageKeys = (q: TemplatePageQuery) => loadTemplatePageKeys(db, cache, config.templates.categories, q);
+      const page = await service.listTemplates(findPageKeys, (ids) => ctx.loaders.templateById.loadMany(ids), {
         filter,
         field: args.orderBy?.field ?? 'CREATED_AT',
         direction: args.orderBy?.direction ?? null,

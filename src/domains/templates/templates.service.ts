@@ -276,11 +276,12 @@ export interface TemplateConnectionSource extends TemplatePage {
 }
 
 /**
- * One keyset page of templates; cursors carry the order they were made for. The page is found by id and sort
- * value; `loadRows` (the request's template loader, read through the cache) brings the rows, in one batch.
+ * One keyset page of templates; cursors carry the order they were made for. `findPageKeys` finds the page by
+ * id and sort value (through the cache, see loadTemplatePageKeys); `loadRows` (the request's template loader,
+ * read through the cache) brings the rows, in one batch.
  */
 export async function listTemplates(
-  db: Kysely<Database>,
+  findPageKeys: (q: repo.TemplatePageQuery) => Promise<readonly repo.TemplatePageKey[]>,
   loadRows: (ids: readonly string[]) => Promise<ReadonlyArray<TemplateRow | null | Error>>,
   args: {
     filter: repo.TemplateListFilter;
@@ -300,7 +301,7 @@ export async function listTemplates(
     after = { value: column === 'name' ? String(value) : new Date(Number(value)), id };
   }
   if (args.first === 0) return { rows: [], cursorAt: () => '', hasNextPage: false };
-  const keys = await repo.findTemplatePageKeys(db, {
+  const keys = await findPageKeys({
     filter: args.filter,
     column,
     direction,
