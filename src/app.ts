@@ -69,11 +69,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   try {
     await migrateToLatest(dbHandle.db);
     if (config.seedTemplates) {
-      const n = await seedBuiltinTemplates(dbHandle.db, config.templates.categories);
-      if (n) {
-        logger.info({ count: n }, 'built-in templates seeded');
+      const seeded = await seedBuiltinTemplates(dbHandle.db, config.templates.categories);
+      if (seeded.length) {
+        logger.info({ count: seeded.length }, 'built-in templates seeded');
         // Seeding writes outside the template service: a shared cache may hold the lists from before it.
-        await invalidateTemplates(cache, { before: [], after: [] }, [USAGE_CACHE_KINDS.popular]);
+        await invalidateTemplates(cache, { before: [], after: seeded }, [USAGE_CACHE_KINDS.popular]);
       }
     }
   } catch (err) {

@@ -193,3 +193,27 @@ describe.skipIf(!!redisSkipReason)('two server processes on one PostgreSQL and o
     expect(byId.data.template).toEqual({ description: 'changed on A', versions: [{ version: 2 }, { version: 1 }] });
   });
 });
+
+describe.skipIf(!!redisSkipReason)('seeding with a shared Redis', () => {
+  it('moves the pages that instances already serving the database have cached', async () => {
+    const namespace = uniqueNamespace();
+    const db = await createTestDatabase();
+    const env = { NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: db.url, REDIS_URL, CACHE_NAMESPACE: namespace, CACHE_WARM_COUNT: '0' };
+    const first = await startApp(loadConfig({ ...env, SEED_TEMPLATES: 'false' }), logger);
+    let second: RunningApp | undefined;
+    try {
+      await untilConnected(first.deps.cache);
+      const page = `{ techniques: templates(first: 50, filter: { category: "techniques" }) { edges { node { name } } } }`;
+      const names = (r: any) => r.data.techniques.edges.map((e: any) => e.node.name);
+      expect(names(await post(first.url, page))).toEqual([]);
+      expect(names(await post(first.url, page))).toEqual([]); // now from Redis
+      second = await startApp(loadConfig({ ...env, SEED_TEMPLATES: 'true' }), logger);
+      expect(names(await post(first.url, page))).toContain('chain-of-thought');
+    } finally {
+      await second?.close();
+      await first.close();
+      await db.drop();
+      await dropNamespace(REDIS_URL, namespace);
+    }
+  });
+});

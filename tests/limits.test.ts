@@ -316,6 +316,14 @@ describe('compiled execution keeps the reference executor\'s answers', () => {
     expect(await lifetime({ s: 'jit-ttl' })).toBe(prod.deps.config.memory.defaultTtlSeconds);
   });
 
+  it('refuses a null variable in a non-null input field, as the reference executor does', async () => {
+    const query = 'query($f: TemplateOrderField) { templates(first: 1, orderBy: { field: $f }) { edges { node { id } } } }';
+    const res = await post(prod, { query, variables: { f: null } });
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors[0].message).toMatch(/invalid value/);
+    expect(res.body.errors[0].path).toEqual(['templates']);
+  });
+
   it('keeps the selection order through fragments', async () => {
     const res = await post(prod, { query: '{ categories { ...F category } } fragment F on CategoryCount { count }' });
     expect(res.body.errors).toBeUndefined();

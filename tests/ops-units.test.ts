@@ -172,6 +172,12 @@ describe('compiled execution', () => {
       ['query($a: String) { templates(filter: { createdBy: $a }) { totalCount } }', false, { a: null }],
       ['query($a: String) { templates(filter: { createdBy: $a }) { totalCount } }', true, {}],
       ['query($a: String, $b: Boolean) { templates(filter: { category: $a, includeInactive: $b }) { totalCount } }', true, { a: 'x' }],
+      // Lists of input objects, and of custom scalars, built from variables.
+      ['mutation($n: String!) { createTemplates(inputs: [{ name: $n, category: "data", content: "x" }]) { id } }', false, { n: 'a' }],
+      ['query($n: String!) { templates(filter: { search: $n }, orderBy: { field: NAME }) { totalCount } }', false, { n: 'a' }],
+      // A nullable variable in a non-null input field with a default: the reference executor refuses null there.
+      ['query($f: TemplateOrderField) { templates(orderBy: { field: $f }) { totalCount } }', true, { f: null }],
+      ['query($f: TemplateOrderField!) { templates(orderBy: { field: $f }) { totalCount } }', false, { f: 'NAME' }],
       // Fragments (field order), variable defaults, input objects (their fields' defaults), unknown types.
       ['{ categories { ...F category } } fragment F on CategoryCount { count }', true],
       ['{ categories { ... on CategoryCount { count } } }', true],

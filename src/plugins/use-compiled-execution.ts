@@ -8,6 +8,8 @@ import {
   GraphQLError,
   isInputObjectType,
   isListType,
+  isNonNullType,
+  Kind,
   TypeInfo,
   typeFromAST,
   visit,
@@ -40,6 +42,7 @@ function shapeOf(document: DocumentNode, schema: GraphQLSchema): DocumentShape {
   let operations = 0;
   let reference = false;
   const literalVariables = new Set<string>();
+  const nullableVariables = new Set<string>();
   const refuse = () => {
     reference = true;
     return BREAK;
@@ -48,6 +51,7 @@ function shapeOf(document: DocumentNode, schema: GraphQLSchema): DocumentShape {
   // scalar such as JSON), and how many of them are scalars'. Pushed on enter, where TypeInfo knows the type.
   const literals: boolean[] = [];
   let scalarLiterals = 0;
+  // Block bodies: a visitor function returning a value other than undefined, false or BREAK replaces the node.
   const enterLiteral = (composite: boolean) => {
     literals.push(composite);
     if (!composite) scalarLiterals += 1;
@@ -69,6 +73,7 @@ function shapeOf(document: DocumentNode, schema: GraphQLSchema): DocumentShape {
     },
     VariableDefinition(node: VariableDefinitionNode) {
       if (node.defaultValue) return refuse();
+      if (node.type.kind !== Kind.NON_NULL_TYPE) nullableVariables.add(node.variable.name.value);
       const type = typeFromAST(schema, node.type);
       // Unknown to the schema (validation refuses it anyway) or an input object: not compiled.
       return type && !isInputObjectType(getNamedType(type)) ? undefined : refuse();
@@ -78,12 +83,17 @@ function shapeOf(document: DocumentNode, schema: GraphQLSchema): DocumentShape {
       leave: leaveLiteral,
     },
     ListValue: {
-      enter: () => enterLiteral(isListType(getNullableType(typeInfo.getInputType()))),
+      // TypeInfo has already entered the list: its input type is the item's, the list's is the parent's.
+      enter: () => enterLiteral(isListType(getNullableType(typeInfo.getParentInputType()))),
       leave: leaveLiteral,
     },
     Variable(node: VariableNode) {
       if (scalarLiterals > 0) return refuse();
-      if (literals.length > 0) literalVariables.add(node.name.value);
+      if (literals.length === 0) return undefined;
+      // A nullable variable where the literal needs a value (a non-null field with a default): the reference
+      // executor refuses a null there, graphql-jit passes it on.
+      if (isNonNullType(typeInfo.getInputType()) && nullableVariables.has(node.name.value)) return refuse();
+      literalVariables.add(node.name.value);
       return undefined;
     },
   };
@@ -103,7 +113,8 @@ function shapeOf(document: DocumentNode, schema: GraphQLSchema): DocumentShape {
  * - a variable inside the literal of a custom scalar: dropped (`variables: { task: $t }` for a JSON argument);
  * - a variable inside an input object or list literal that the request leaves out: graphql-jit passes null
  *   where the field should be absent (or take its default), so such a request runs on the reference executor;
- *   given (null included), both answer alike;
+ *   given (null included), both answer alike; but a nullable variable in a non-null field (one with a default,
+ *   which validation allows) is never compiled: graphql-jit would pass on the null the reference refuses;
  * - variable defaults, and input objects (whose fields may have defaults): defaults of non-null types are not
  *   applied, and a default for a custom scalar reaches the resolver unparsed (a DateTime as a string);
  * - fragments: their fields come back out of the selection's order;
