@@ -27,6 +27,7 @@ const schema = z.object({
   DB_STATEMENT_TIMEOUT_MS: int(10_000, 1),
   /** Waiting for a pooled connection (and connecting); below 2 s so requests fail fast while PostgreSQL is down. */
   DB_CONNECT_TIMEOUT_MS: int(1_500, 1),
+  DB_PREPARED_STATEMENTS_MAX: int(200, 0),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Comma-separated list of allowed template categories. */
@@ -124,7 +125,12 @@ export interface Config {
   readonly port: number;
   readonly databaseUrl: string | undefined;
   readonly embeddedPg: { readonly dir: string; readonly port: number };
-  readonly db: { readonly poolMax: number; readonly statementTimeoutMs: number; readonly connectTimeoutMs: number };
+  readonly db: {
+    readonly poolMax: number;
+    readonly statementTimeoutMs: number;
+    readonly connectTimeoutMs: number;
+    readonly preparedStatementsMax: number;
+  };
   readonly redisUrl: string | undefined;
   readonly logLevel: string;
   readonly templates: {
@@ -231,7 +237,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     embeddedPg: { dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT },
-    db: { poolMax: e.DB_POOL_MAX, statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS, connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS },
+    db: {
+      poolMax: e.DB_POOL_MAX,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+      preparedStatementsMax: e.DB_PREPARED_STATEMENTS_MAX,
+    },
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     templates: { categories: e.TEMPLATE_CATEGORIES, maxContentBytes: e.TEMPLATE_MAX_CONTENT_BYTES },

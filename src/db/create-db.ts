@@ -4,6 +4,7 @@ import Cursor from 'pg-cursor';
 import { currentRequest } from '../observability/request-context.ts';
 import { normaliseSql } from '../observability/statement-stats.ts';
 import type { Database } from './database.ts';
+import { createStatementPreparer } from './prepared-statements.ts';
 import { StatementCallerPlugin } from './statement-caller.ts';
 
 // int8 (counts, sums) as JavaScript numbers: the values this service counts stay far below 2^53.
@@ -14,6 +15,8 @@ export interface DbOptions {
   poolMax: number;
   statementTimeoutMs: number;
   connectTimeoutMs: number;
+  /** Distinct statement texts run as named prepared statements (see createStatementPreparer); 0: none. */
+  preparedStatementsMax?: number;
 }
 
 /** One executed statement, as reported to query listeners. */
@@ -51,7 +54,11 @@ export function createDb(options: DbOptions): DbHandle {
   // checked-out ones (between two statements of a transaction) emit 'error' on the client itself. Either way the
   // statement that needs it fails, and the pool discards the broken client and connects afresh.
   pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
+  const prepare = createStatementPreparer(options.preparedStatementsMax ?? 0);
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    prepare(client);
+  });
   const listeners = new Set<(event: QueryEvent) => void>();
   const callers = new StatementCallerPlugin();
   const db = new Kysely<Database>({

@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, type DbHandle } from '../src/db/create-db.ts';
+import { createTestDatabase } from './helpers/db.ts';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+/** One connection, so that pg_prepared_statements (per session) shows what the statements made. */
+async function withDb(preparedStatementsMax: number, fn: (h: DbHandle) => Promise<void>) {
+  const h = createDb({ url: database.url, poolMax: 1, statementTimeoutMs: 5_000, connectTimeoutMs: 5_000, preparedStatementsMax });
+  try {
+    await fn(h);
+  } finally {
+    await h.close();
+  }
+}
+
+const prepared = async (h: DbHandle) =>
+  (await sql<{ statement: string }>`select statement from pg_prepared_statements where statement not like '%pg_prepared_statements%'`.execute(h.db)).rows.map((r) => r.statement);
+
+const square = (h: DbHandle, n: number) => sql<{ v: number }>`select ${n}::int * ${n}::int as v`.execute(h.db);
+const plus = (h: DbHandle, n: number) => sql<{ v: number }>`select ${n}::int + 1 as v`.execute(h.db);
+const minus = (h: DbHandle, n: number) => sql<{ v: number }>`select ${n}::int - 1 as v`.execute(h.db);
+
+describe('prepared statements', () => {
+  it('prepares a repeated statement from its second run, with the same answers', async () => {
+    await withDb(10, async (h) => {
+      expect((await square(h, 3)).rows).toEqual([{ v: 9 }]);
+      expect(await prepared(h)).toEqual([]);
+      expect((await square(h, 4)).rows).toEqual([{ v: 16 }]);
+      expect((await square(h, 5)).rows).toEqual([{ v: 25 }]);
+      expect(await prepared(h)).toEqual(['select $1::int * $2::int as v']);
+      // Utility statements are never prepared; a transaction around a prepared one works as ever.
+      await h.db.transaction().execute(async (trx) => {
+        await sql`select ${1}::int * ${1}::int as v`.execute(trx);
+      });
+      expect(await prepared(h)).toEqual(['select $1::int * $2::int as v']);
+    });
+  });
+
+  it('prepares at most the configured number of texts, and none when it is 0', async () => {
+    await withDb(2, async (h) => {
+      for (const run of [square, plus, minus]) for (const n of [1, 2, 3]) expect((await run(h, n)).rows).toHaveLength(1);
+      expect((await prepared(h)).sort()).toEqual(['select $1::int * $2::int as v', 'select $1::int + 1 as v']);
+      expect((await minus(h, 10)).rows).toEqual([{ v: 9 }]);
+    });
+    await withDb(0, async (h) => {
+      for (const n of [1, 2, 3]) await square(h, n);
+      expect(await prepared(h)).toEqual([]);
+    });
+  });
+});
