@@ -55,4 +55,19 @@ describe('prepared statements', () => {
       expect(await prepared(h)).toEqual([]);
     });
   });
+
+  it('answers with the new columns after a migration changes what a prepared statement returns', async () => {
+    await withDb(10, async (h) => {
+      await sql`create table gadgets (id int primary key, name text)`.execute(h.db);
+      await sql`insert into gadgets values (1, 'one')`.execute(h.db);
+      const read = () => h.db.selectFrom('gadgets' as never).selectAll().where('id' as never, '=', 1 as never).execute();
+      await read();
+      expect(await read()).toEqual([{ id: 1, name: 'one' }]);
+      expect(await prepared(h)).toContain('select * from "gadgets" where "id" = $1');
+      await sql`alter table gadgets add column size int default 7`.execute(h.db);
+      expect(await read()).toEqual([{ id: 1, name: 'one', size: 7 }]);
+      expect(await read()).toEqual([{ id: 1, name: 'one', size: 7 }]);
+      expect(await read()).toEqual([{ id: 1, name: 'one', size: 7 }]);
+    });
+  });
 });

@@ -15,6 +15,7 @@ const PREPARABLE = /^\s*(?:select|insert|update|delete|with|values)\b/i;
 export function createStatementPreparer(max: number): (client: pg.PoolClient) => void {
   const names = new Map<string, string>();
   const seen = new Map<string, true>();
+  let named = 0;
   const nameFor = (text: string): string | undefined => {
     const known = names.get(text);
     if (known !== undefined || names.size >= max) return known;
@@ -24,7 +25,7 @@ export function createStatementPreparer(max: number): (client: pg.PoolClient) =>
       return undefined;
     }
     if (!PREPARABLE.test(text)) return undefined;
-    const name = `s${names.size + 1}`;
+    const name = `s${++named}`;
     names.set(text, name);
     seen.delete(text);
     return name;
@@ -32,13 +33,30 @@ export function createStatementPreparer(max: number): (client: pg.PoolClient) =>
   return (client) => {
     if (max <= 0) return;
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    // The text-and-values form Kysely uses; every other form (a config object, a cursor) passes through.
+    // The text-and-values form Kysely uses (a promise, no callback); every other form passes through.
     client.query = ((config: unknown, values?: unknown, callback?: unknown) => {
-      if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
+      if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
         const name = nameFor(config);
-        if (name) return query({ name, text: config, values }, callback);
+        if (name) {
+          return (query({ name, text: config, values }) as Promise<unknown>).catch((err: unknown) => {
+            if (!isStalePlan(err)) throw err;
+            // A migration changed what the statement returns (`select *` over a table that gained a column):
+            // the text gets a fresh name, so every connection parses it anew, and this run is retried
+            // unprepared. Inside a transaction the error has aborted it: then the error is the answer.
+            if (names.get(config) === name) names.delete(config);
+            return (query(config, values) as Promise<unknown>).catch(() => {
+              throw err;
+            });
+          });
+        }
       }
       return query(config, values, callback);
     }) as typeof client.query;
   };
+}
+
+/** PostgreSQL's refusal to run a prepared statement whose result columns changed since it was prepared. */
+function isStalePlan(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return e?.code === '0A000' && typeof e.message === 'string' && e.message.includes('cached plan must not change result type');
 }
