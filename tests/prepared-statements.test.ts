@@ -36,11 +36,20 @@ describe('prepared statements', () => {
       expect((await square(h, 4)).rows).toEqual([{ v: 16 }]);
       expect((await square(h, 5)).rows).toEqual([{ v: 25 }]);
       expect(await prepared(h)).toEqual(['select $1::int * $2::int as v']);
-      // Utility statements are never prepared; a transaction around a prepared one works as ever.
+    });
+  });
+
+  it('prepares nothing inside a transaction, nor a statement with many parameters', async () => {
+    await withDb(10, async (h) => {
       await h.db.transaction().execute(async (trx) => {
-        await sql`select ${1}::int * ${1}::int as v`.execute(trx);
+        for (const n of [1, 2, 3]) expect((await sql<{ v: number }>`select ${n}::int - 2 as v`.execute(trx)).rows).toEqual([{ v: n - 2 }]);
       });
-      expect(await prepared(h)).toEqual(['select $1::int * $2::int as v']);
+      const many = Array.from({ length: 17 }, (_, i) => i);
+      for (let i = 0; i < 3; i++) await sql`select ${sql.join(many)} as v`.execute(h.db);
+      expect(await prepared(h)).toEqual([]);
+      // After the transaction, the same text is prepared as usual.
+      for (const n of [1, 2]) await sql`select ${n}::int - 2 as v`.execute(h.db);
+      expect(await prepared(h)).toEqual(['select $1::int - 2 as v']);
     });
   });
 
@@ -68,6 +77,14 @@ describe('prepared statements', () => {
       expect(await read()).toEqual([{ id: 1, name: 'one', size: 7 }]);
       expect(await read()).toEqual([{ id: 1, name: 'one', size: 7 }]);
       expect(await read()).toEqual([{ id: 1, name: 'one', size: 7 }]);
+      // Prepared again under a new name (the old one stays allocated until the connection closes).
+      expect((await prepared(h)).filter((s) => s === 'select * from "gadgets" where "id" = $1')).toHaveLength(2);
+      // A retried statement that fails for another reason reports that reason.
+      const add = (id: number) => sql`insert into gadgets (id, name) values (${id}, 'x') returning *`.execute(h.db);
+      await add(2);
+      await add(3);
+      await sql`alter table gadgets add column colour text`.execute(h.db);
+      await expect(add(3)).rejects.toMatchObject({ code: '23505' });
     });
   });
 });
