@@ -21,15 +21,16 @@ const ENDS = /^\s*(?:commit|end|abort|rollback)\s*;?\s*$/i;
  * run is retried unprepared. Transactions are left alone because that refusal would abort them.
  */
 export function createStatementPreparer(max: number): (client: pg.PoolClient) => void {
+  if (max <= 0) return () => {};
   const names = new Map<string, string>();
-  const seen = new Map<string, true>();
+  const seen = new Set<string>();
   let named = 0;
   const nameFor = (text: string): string | undefined => {
     const known = names.get(text);
     if (known !== undefined || names.size >= max) return known;
     if (!seen.has(text)) {
       if (seen.size >= 10 * max) seen.clear();
-      seen.set(text, true);
+      seen.add(text);
       return undefined;
     }
     const name = `s${++named}`;
@@ -38,7 +39,6 @@ export function createStatementPreparer(max: number): (client: pg.PoolClient) =>
     return name;
   };
   return (client) => {
-    if (max <= 0) return;
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     let inTransaction = false;
     // The text-and-values form Kysely uses (a promise, no callback); every other form passes through.

@@ -47,18 +47,10 @@ function shapeOf(document: DocumentNode, schema: GraphQLSchema): DocumentShape {
     reference = true;
     return BREAK;
   };
-  // The literals around the node being visited (true: of an input object or list type; false: the value of a
-  // scalar such as JSON), and how many of them are scalars'. Pushed on enter, where TypeInfo knows the type.
+  // The literals around the node being visited: true for one of an input object or list type, false for the
+  // value of a scalar such as JSON. Pushed on enter, where TypeInfo knows the type; `void` keeps the visitor
+  // functions returning undefined (any other value would replace the node).
   const literals: boolean[] = [];
-  let scalarLiterals = 0;
-  // Block bodies: a visitor function returning a value other than undefined, false or BREAK replaces the node.
-  const enterLiteral = (composite: boolean) => {
-    literals.push(composite);
-    if (!composite) scalarLiterals += 1;
-  };
-  const leaveLiteral = () => {
-    if (!literals.pop()) scalarLiterals -= 1;
-  };
   const typeInfo = new TypeInfo(schema);
   const visitor = {
     OperationDefinition(node: OperationDefinitionNode) {
@@ -79,16 +71,16 @@ function shapeOf(document: DocumentNode, schema: GraphQLSchema): DocumentShape {
       return type && !isInputObjectType(getNamedType(type)) ? undefined : refuse();
     },
     ObjectValue: {
-      enter: () => enterLiteral(isInputObjectType(getNullableType(typeInfo.getInputType()))),
-      leave: leaveLiteral,
+      enter: () => void literals.push(isInputObjectType(getNullableType(typeInfo.getInputType()))),
+      leave: () => void literals.pop(),
     },
     ListValue: {
       // TypeInfo has already entered the list: its input type is the item's, the list's is the parent's.
-      enter: () => enterLiteral(isListType(getNullableType(typeInfo.getParentInputType()))),
-      leave: leaveLiteral,
+      enter: () => void literals.push(isListType(getNullableType(typeInfo.getParentInputType()))),
+      leave: () => void literals.pop(),
     },
     Variable(node: VariableNode) {
-      if (scalarLiterals > 0) return refuse();
+      if (literals.includes(false)) return refuse();
       if (literals.length === 0) return undefined;
       // A nullable variable where the literal needs a value (a non-null field with a default): the reference
       // executor refuses a null there, graphql-jit passes it on.

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Cache } from '../../cache/index.ts';
 import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
-import { createTemplateLoaders, TEMPLATE_CACHE_KINDS as K, templatePageKind } from './templates.loaders.ts';
+import { categoryPagesKind, createTemplateLoaders, TEMPLATE_CACHE_KINDS as K } from './templates.loaders.ts';
 import { findRecentlyUpdatedActiveTemplateIds } from './templates.repository.ts';
 import type { TemplateRow } from './templates.table.ts';
 
@@ -20,7 +20,7 @@ export async function invalidateTemplates(
   const rows = [...change.before, ...change.after];
   const ids = [...new Set(rows.map((r) => r.id))];
   const names = [...new Set(rows.map((r) => r.name))];
-  const pageKinds = new Set([K.pages, ...rows.map((r) => templatePageKind(r.category, [r.category]))]);
+  const pageKinds = new Set([K.pages, ...rows.map((r) => categoryPagesKind(r.category))]);
   await Promise.all([
     cache.delete(K.byId, ids),
     cache.delete(K.byName, names),

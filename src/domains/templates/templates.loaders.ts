@@ -111,9 +111,12 @@ export function createTemplateLoaders(db: Kysely<Database>, cache: Cache): Templ
   return { templateById, templateByName, versionsByTemplateId, categories };
 }
 
-/** The cache kind of the pages of a list filtered by `category` (see TEMPLATE_CACHE_KINDS.pages). */
+/** The cache kind of the pages filtered by one category (see TEMPLATE_CACHE_KINDS.pages). */
+export const categoryPagesKind = (category: string): string => `${K.pages}:${category}`;
+
+/** The cache kind of the pages of a list filtered by `category`, given the configured categories. */
 export function templatePageKind(category: string | null | undefined, categories: readonly string[]): string {
-  return category && categories.includes(category) ? `${K.pages}:${category}` : K.pages;
+  return category && categories.includes(category) ? categoryPagesKind(category) : K.pages;
 }
 
 /** The cache key of one page query: the query itself as JSON, so that a key tells which page it holds. */
