@@ -482,6 +482,52 @@ export function totalDurationSeconds(load: LoadShape): number {
   return load.stages.reduce((sum, s) => sum + s.durationSeconds, 0);
 }
 
+/** A group of clients that the local runner keeps connected for one stretch of a load shape. */
+export interface ConnectionLayer {
+  connections: number;
+  startSeconds: number;
+  durationSeconds: number;
+}
+
+/**
+ * How the local runner plays a load shape: each stage held at its target (at least one client), as layers of
+ * clients that stay connected for as long as the level stays at or above them, so a client lives on from one
+ * stage to the next as a k6 VU does. From 8 to 256 clients and back is 8 clients for the whole run plus 248
+ * for the burst, not a fresh set of connections at every stage. The layers add up to the level at every moment.
+ */
+export function connectionLayers(load: LoadShape): ConnectionLayer[] {
+  const steps =
+    load.kind === 'constant'
+      ? [{ level: load.connections, durationSeconds: load.durationSeconds }]
+      : load.stages.map((s) => ({ level: Math.max(1, s.target), durationSeconds: s.durationSeconds }));
+  const layers: ConnectionLayer[] = [];
+  // Every run of steps above `base` is one layer up to its lowest level, then the same for what rises above it.
+  const split = (from: number, to: number, base: number, startSeconds: number) => {
+    const run = steps.slice(from, to);
+    if (run.length === 0) return;
+    const lowest = Math.min(...run.map((s) => s.level));
+    const durationSeconds = run.reduce((sum, s) => sum + s.durationSeconds, 0);
+    if (lowest > base && durationSeconds > 0) layers.push({ connections: lowest - base, startSeconds, durationSeconds });
+    let i = from;
+    let at = startSeconds;
+    while (i < to) {
+      if (steps[i]!.level === lowest) {
+        at += steps[i]!.durationSeconds;
+        i += 1;
+        continue;
+      }
+      let j = i;
+      let length = 0;
+      while (j < to && steps[j]!.level !== lowest) length += steps[j++]!.durationSeconds;
+      split(i, j, lowest, at);
+      at += length;
+      i = j;
+    }
+  };
+  split(0, steps.length, 0, 0);
+  return layers.sort((a, b) => a.startSeconds - b.startSeconds || b.durationSeconds - a.durationSeconds);
+}
+
 /** True when a GraphQL response body (as text) reports errors; cheap enough to run on every response. */
 export function bodyHasGraphQLErrors(body: string): boolean {
   // Inside a JSON string value a quote is escaped, so `"errors":[` can only be a key.

@@ -80,9 +80,14 @@ describe('the service child process of the load runner', () => {
     expect(typeof stats.cacheNow?.misses).toBe('number');
     expect(stats.poolPeakBusy).toBeGreaterThanOrEqual(1);
     expect(stats.poolPeakBusy).toBeLessThanOrEqual(3);
+    // The time inside the service, per HTTP request since the reset.
+    expect(stats.serviceTimeMs.requests).toBe(2);
+    expect(stats.serviceTimeMs.p50).toBeGreaterThan(0);
+    expect(stats.serviceTimeMs.max).toBeGreaterThanOrEqual(stats.serviceTimeMs.p50);
 
     await ask({ type: 'reset' }, 'reset-done');
     ({ stats } = await ask({ type: 'stats' }, 'stats'));
     expect(stats.statements).toBe(0);
+    expect(stats.serviceTimeMs.requests).toBe(0);
   });
 });

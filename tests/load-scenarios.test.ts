@@ -4,6 +4,7 @@ import { getVariableValues } from 'graphql/execution/values.js';
 import { describe, expect, test } from 'vitest';
 import {
   bodyHasGraphQLErrors,
+  connectionLayers,
   createRng,
   FIXTURE_BODY,
   HELLO_BODY,
@@ -12,6 +13,7 @@ import {
   scenarios,
   type Fixtures,
   type GraphQLBody,
+  type LoadShape,
 } from '../load/scenarios.ts';
 import { SCHEMA_PATH } from '../src/server.ts';
 
@@ -112,5 +114,50 @@ describe('load scenarios', () => {
     expect(bodyHasGraphQLErrors('{"data":{"a":1},"errors":[{"message":"x"}]}')).toBe(true);
     expect(bodyHasGraphQLErrors(JSON.stringify({ data: { content: '"errors":[1]' } }))).toBe(false);
     expect(HELLO_BODY.query).toContain('hello');
+  });
+});
+
+describe('connection layers (how the local runner plays a load shape)', () => {
+  /** Clients connected at `t` seconds into the run, summed over the layers. */
+  const levelAt = (layers: ReturnType<typeof connectionLayers>, t: number) =>
+    layers.filter((l) => l.startSeconds <= t && t < l.startSeconds + l.durationSeconds).reduce((n, l) => n + l.connections, 0);
+
+  test('the spike keeps its 8 clients for the whole run and adds 248 for the burst', () => {
+    expect(connectionLayers(scenarios.spike.load)).toEqual([
+      { connections: 8, startSeconds: 0, durationSeconds: 50 },
+      { connections: 248, startSeconds: 10, durationSeconds: 25 },
+    ]);
+  });
+
+  test('a constant shape is one layer', () => {
+    expect(connectionLayers(scenarios.mixed.load)).toEqual([{ connections: 64, startSeconds: 0, durationSeconds: 60 }]);
+  });
+
+  test('the layers add up to each stage target at every moment, and no client is reconnected needlessly', () => {
+    const rng = createRng(42);
+    for (let run = 0; run < 200; run++) {
+      const stages = Array.from({ length: 1 + Math.floor(rng() * 7) }, () => ({
+        durationSeconds: 1 + Math.floor(rng() * 5),
+        target: Math.floor(rng() * 5) * 10,
+      }));
+      const load: LoadShape = { kind: 'stages', startConnections: 1, stages };
+      const layers = connectionLayers(load);
+      let t = 0;
+      for (const s of stages) {
+        for (const at of [t, t + s.durationSeconds / 2, t + s.durationSeconds - 0.001]) {
+          expect(levelAt(layers, at), JSON.stringify({ stages, at })).toBe(Math.max(1, s.target));
+        }
+        t += s.durationSeconds;
+      }
+      expect(levelAt(layers, t)).toBe(0);
+      // No client is dropped and another connected at the same moment: where the level rises layers only start,
+      // where it falls they only end.
+      const boundaries = new Set(layers.flatMap((l) => [l.startSeconds, l.startSeconds + l.durationSeconds]));
+      for (const b of boundaries) {
+        const starting = layers.filter((l) => l.startSeconds === b).length;
+        const ending = layers.filter((l) => l.startSeconds + l.durationSeconds === b).length;
+        expect(starting === 0 || ending === 0, JSON.stringify({ stages, b })).toBe(true);
+      }
+    }
   });
 });

@@ -6,7 +6,7 @@
  *
  * Messages from the runner: `reset` (zero the counters after warm-up), `stats` (report them), `stop`.
  */
-import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { createHistogram, monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { startApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -37,6 +37,12 @@ let cacheAtReset = cacheFigures();
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 let eluAtReset: EventLoopUtilization = performance.eventLoopUtilization();
+// Each request's time inside the service, in microseconds, from the 'request' event to the response's 'finish'.
+const serviceTime = createHistogram();
+app.http.on('request', (_req, res) => {
+  const started = performance.now();
+  res.once('finish', () => serviceTime.record(Math.max(1, Math.round((performance.now() - started) * 1000))));
+});
 
 function samplePool() {
   const busy = pool.totalCount - pool.idleCount;
@@ -58,6 +64,7 @@ process.on('message', (msg: ToChild) => {
     peakWaiting = 0;
     cacheAtReset = cacheFigures();
     loopDelay.reset();
+    serviceTime.reset();
     eluAtReset = performance.eventLoopUtilization();
     send({ type: 'reset-done' });
   } else if (msg.type === 'stats') {
@@ -75,6 +82,13 @@ process.on('message', (msg: ToChild) => {
         delayP50Ms: loopDelay.percentile(50) / 1e6,
         delayP99Ms: loopDelay.percentile(99) / 1e6,
         delayMaxMs: loopDelay.max / 1e6,
+      },
+      serviceTimeMs: {
+        requests: serviceTime.count,
+        p50: serviceTime.percentile(50) / 1000,
+        p95: serviceTime.percentile(95) / 1000,
+        p99: serviceTime.percentile(99) / 1000,
+        max: serviceTime.max / 1000,
       },
     };
     send({ type: 'stats', stats });

@@ -22,6 +22,12 @@ export interface ChildStats {
   memory: NodeJS.MemoryUsage;
   /** Share of time the event loop was busy since the reset, and how late its timers fired. */
   eventLoop: { utilization: number; delayP50Ms: number; delayP99Ms: number; delayMaxMs: number };
+  /**
+   * Milliseconds from the service's HTTP server seeing a request to its response finishing, since the reset:
+   * what the service itself took. The rest of a client-side latency is spent before the server reads the
+   * request (socket buffers while its event loop is busy) or in the load generator.
+   */
+  serviceTimeMs: { requests: number; p50: number; p95: number; p99: number; max: number };
 }
 
 export type ToChild = { type: 'reset' } | { type: 'stats' } | { type: 'stop' };

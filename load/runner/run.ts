@@ -26,6 +26,7 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,7 @@ import { startEmbeddedPostgres, type EmbeddedPg } from '../../src/db/embedded.ts
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import {
   bodyHasGraphQLErrors,
+  connectionLayers,
   createRng,
   FIXTURE_BODY,
   HELLO_BODY,
@@ -215,6 +217,28 @@ function startSamplers(pid: number, db: pg.Client | undefined): { stop(): Promis
   };
 }
 
+/**
+ * The load generator's own figures over the measured run: its CPU share (of one core) and how late its event
+ * loop ran. A generator that lags adds its lag to every latency it measures.
+ */
+function startGeneratorMonitor(): { stop(): { cpuPercent: number | null; eventLoopDelayMs: { p99: number | null; max: number | null } } } {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const cpuAtStart = process.cpuUsage();
+  const startedAt = performance.now();
+  return {
+    stop() {
+      delay.disable();
+      const cpu = process.cpuUsage(cpuAtStart);
+      const wallUs = (performance.now() - startedAt) * 1000;
+      return {
+        cpuPercent: round((100 * (cpu.user + cpu.system)) / wallUs, 1),
+        eventLoopDelayMs: { p99: round(delay.percentile(99) / 1e6), max: round(delay.max / 1e6) },
+      };
+    },
+  };
+}
+
 interface TimelinePoint {
   atSeconds: number;
   rps: number;
@@ -344,15 +368,22 @@ async function fire(
   into.non2xx += result.non2xx;
 }
 
-/** Runs a load shape: a constant one at once, a staged one stage by stage (each held at its target). */
+/**
+ * Runs a load shape as its connection layers (see connectionLayers): each layer's clients connect at its start
+ * and stay until its end, so a client lives on from stage to stage as a k6 VU does.
+ */
 async function fireShape(url: string, load: LoadShape, next: () => { op: string; body: GraphQLBody }, into: Fired): Promise<Fired> {
-  if (load.kind === 'constant') {
-    await fire(url, load.connections, load.durationSeconds, next, into);
-  } else {
-    for (const stage of load.stages) {
-      await fire(url, Math.max(1, stage.target), stage.durationSeconds, next, into);
-    }
-  }
+  const started = performance.now();
+  const secondsBefore = into.seconds;
+  await Promise.all(
+    connectionLayers(load).map(async (layer) => {
+      const wait = layer.startSeconds * 1000 - (performance.now() - started);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await fire(url, layer.connections, layer.durationSeconds, next, into);
+    }),
+  );
+  // The layers overlap: the run lasted as long as the shape, not the sum of the layers.
+  into.seconds = secondsBefore + (performance.now() - started) / 1000;
   return into;
 }
 
@@ -546,6 +577,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
     if (ctx.warmup > 0) await fire(app.url, Math.min(connections, 64), ctx.warmup, next, emptyFired());
     await app.request({ type: 'reset' }, 'reset-done');
     const fired = emptyFired();
+    const generator = startGeneratorMonitor();
     const samplers = startSamplers(app.pid, ctx.monitor);
     const timeline = startTimeline(app.pid, fired, Math.max(5, Math.round(seconds / 60)));
     if (hello) {
@@ -559,6 +591,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
     } else {
       await fireShape(app.url, load, next, fired);
     }
+    const loadGenerator = generator.stop();
     const sampled = await samplers.stop();
     const points = timeline.stop();
     const { stats } = await app.request({ type: 'stats' }, 'stats');
@@ -578,6 +611,13 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       heapUsedMb: round(stats.memory.heapUsed / 1048576, 1),
       eventLoopUtilization: round(stats.eventLoop.utilization, 3),
       eventLoopDelayMs: { p50: round(stats.eventLoop.delayP50Ms), p99: round(stats.eventLoop.delayP99Ms), max: round(stats.eventLoop.delayMaxMs) },
+      serviceTimeMs: {
+        requests: stats.serviceTimeMs.requests,
+        p50: round(stats.serviceTimeMs.p50),
+        p95: round(stats.serviceTimeMs.p95),
+        p99: round(stats.serviceTimeMs.p99),
+        max: round(stats.serviceTimeMs.max),
+      },
     };
     const ratio = ceiling?.rps ? round(rps / ceiling.rps, 3) : null;
     const t = scenario.thresholds;
@@ -628,6 +668,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       ceilingMode: ceiling ? (hello ? { kind: 'interleaved', rounds: ctx.rounds } : { kind: 'before' }) : null,
       ceilingRatio: ratio,
       server,
+      loadGenerator,
       thresholds,
       targets,
       perOperation: perOperation(fired),
@@ -653,6 +694,7 @@ function print(r: {
   ceiling: CeilingFigures | null;
   ceilingRatio: number | null;
   server: Record<string, unknown>;
+  loadGenerator: ReturnType<ReturnType<typeof startGeneratorMonitor>['stop']>;
   thresholds: Record<string, { limit: number; value: number | null; ok: boolean }>;
   targets: Record<string, { target: number; value: number | null; met: boolean | null }>;
   perOperation: ReturnType<typeof perOperation>;
@@ -672,6 +714,12 @@ function print(r: {
   const kinds = Object.entries((s.cache as { byKind: Record<string, { hitRatio: number | null; hits: number; misses: number }> }).byKind);
   if (kinds.length) console.log(`  cache by kind: ${kinds.map(([k, v]) => `${k} ${v.hitRatio} (${v.hits}/${v.hits + v.misses})`).join(', ')}`);
   console.log(`  event loop: ${Math.round(Number(s.eventLoopUtilization) * 100)}% busy, delay p99 ${loop?.p99} ms; heap ${s.heapUsedMb} MB`);
+  const st = s.serviceTimeMs as Record<string, number | null>;
+  const g = r.loadGenerator;
+  console.log(
+    `  time inside the service ms: p50 ${st.p50}  p95 ${st.p95}  p99 ${st.p99}  max ${st.max}; ` +
+      `load generator: CPU ${g.cpuPercent}% of a core, loop delay p99 ${g.eventLoopDelayMs.p99} max ${g.eventLoopDelayMs.max} ms`,
+  );
   for (const [op, f] of Object.entries(r.perOperation)) {
     const bad = f.graphqlErrors + f.non2xx;
     console.log(
