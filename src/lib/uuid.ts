@@ -3,6 +3,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** True when the string is a UUID PostgreSQL will accept; other ids can match no row. */
 export const isUuid = (s: string): boolean => UUID.test(s);
 
+/** True for a UUID in its canonical form (lower-case hex, dashes at 8, 13, 18 and 23), as the service writes them. */
+function isCanonicalUuid(s: string): boolean {
+  if (s.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false; // '-'
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false; // 0-9, a-f
+  }
+  return true;
+}
+
 /**
  * Answers a DataLoader batch keyed by UUID: `load` sees each distinct valid id once, lower-cased, and must answer
  * in that order; every requested id then gets its answer, or `missing` when it is no UUID or was not answered.
@@ -10,8 +22,14 @@ export const isUuid = (s: string): boolean => UUID.test(s);
 export async function loadByUuid<V>(
   ids: readonly string[],
   missing: V,
-  load: (uuids: string[]) => Promise<ReadonlyArray<V | undefined>>,
+  load: (uuids: readonly string[]) => Promise<ReadonlyArray<V | undefined>>,
 ): Promise<V[]> {
+  // The usual batch: distinct ids (DataLoader's keys), all canonical, as read back from the service. Passed on
+  // as they are, without lower-casing or de-duplicating.
+  if (ids.every(isCanonicalUuid) && new Set(ids).size === ids.length) {
+    const answers = await load(ids);
+    return ids.map((_, i) => answers[i] ?? missing);
+  }
   const uuids = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
   const answers = uuids.length ? await load(uuids) : [];
   const byId = new Map(uuids.map((id, i) => [id, answers[i]]));
