@@ -33,6 +33,22 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+/**
+ * The data exceptions that mean a value cannot be stored as sent: a NUL or invalid byte in text (22021), a
+ * `\u0000` escape in JSON (22P05), a string longer than its column (22001), a number out of its column's range
+ * (22003). Other codes of class 22 (a division by zero, say) point at the service's own SQL, not at the input.
+ */
+const UNSTORABLE_VALUE = new Set(['22021', '22P05', '22001', '22003']);
+
+/** The database's refusal of a value the client sent, if that is what is behind an error. */
+export function unstorableValue(err: unknown): { code: string; message: string } | undefined {
+  for (const e of causes(err)) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && UNSTORABLE_VALUE.has(code) && typeof message === 'string') return { code, message };
+  }
+  return undefined;
+}
+
 export const serviceUnavailable = () =>
   userError('SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly', {
     http: { status: 503, headers: { 'retry-after': '1' } },

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError, type MaskError, type Plugin } from 'graphql-yoga';
-import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable.ts';
-import { limitExceeded } from '../errors.ts';
+import { isDatabaseUnavailable, serviceUnavailable, unstorableValue } from '../db/unavailable.ts';
+import { badInput, limitExceeded } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
 /** The code of a request error GraphQL itself raised without one: a variable that does not coerce is the client's input. */
@@ -11,6 +11,7 @@ function uncodedErrorCode(error: GraphQLError): 'BAD_USER_INPUT' | 'BAD_REQUEST'
 
 /**
  * The one place errors are turned into what clients see: an unreachable database becomes SERVICE_UNAVAILABLE,
+ * a value the database cannot store as sent (see unstorableValue) BAD_USER_INPUT with the database's reason,
  * yoga's own request refusals name the setting that refused them, expected errors pass through, and everything
  * else is masked (with no stack or SQL unless NODE_ENV=development) and logged.
  */
@@ -24,6 +25,13 @@ export function createMaskError(opts: {
     if (isDatabaseUnavailable(error)) {
       opts.logger().warn({ err: error }, 'database unavailable');
       const e = serviceUnavailable();
+      return error instanceof GraphQLError && error.path
+        ? new GraphQLError(e.message, { path: error.path, extensions: e.extensions })
+        : e;
+    }
+    const refused = unstorableValue(error);
+    if (refused) {
+      const e = badInput(`The database refused a value: ${refused.message}`, { sqlstate: refused.code });
       return error instanceof GraphQLError && error.path
         ? new GraphQLError(e.message, { path: error.path, extensions: e.extensions })
         : e;
