@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendMemories } from '../src/domains/memory/memory.service.ts';
 import { sweepExpiredMemories } from '../src/domains/memory/memory.sweeper.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 
@@ -128,4 +129,39 @@ describe('conversation memory', () => {
     expect(left).toEqual([{ content: 'live' }]);
     expect(result.deleted + again.deleted).toBeGreaterThanOrEqual(25);
   });
+
+  it('appends made at the same moment share one statement, each answered with its own committed entries', async () => {
+    const s = uid();
+    const calls = Array.from({ length: 6 }, (_, i) =>
+      Array.from({ length: 1 + (i % 3) }, (_, j) => ({ sessionId: s, conversationId: `c${i}`, role: 'USER' as const, content: `call ${i} entry ${j}` })),
+    );
+    const { result, statements } = await app.countStatements(() =>
+      Promise.all(calls.map((inputs) => appendMemories(app.deps.db, app.config, inputs))),
+    );
+    expect(statements.map((e) => e.repositoryFunction)).toEqual(['insertMemories']);
+    expect(result.map((rows) => rows.map((r) => r.content))).toEqual(calls.map((inputs) => inputs.map((i) => i.content)));
+    const stored = await app.deps.db.selectFrom('conversation_memories').select(['id', 'conversation_id', 'content']).where('session_id', '=', s).execute();
+    expect(stored).toHaveLength(12);
+    for (const [i, rows] of result.entries()) {
+      for (const r of rows) expect(stored.find((x) => x.id === r.id)).toEqual({ id: r.id, conversation_id: `c${i}`, content: r.content });
+    }
+  });
+
+  it('an entry the database refuses fails only its own append, not the others made with it', async () => {
+    const s = uid();
+    const entry = (content: string) => [{ sessionId: s, conversationId: 'c', role: 'USER' as const, content }];
+    // PostgreSQL text cannot hold a NUL character: the combined statement fails, then each append runs alone.
+    const settled = await Promise.allSettled([
+      appendMemories(app.deps.db, app.config, entry('first')),
+      appendMemories(app.deps.db, app.config, entry('bad \u0000 byte')),
+      appendMemories(app.deps.db, app.config, entry('third')),
+    ]);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const stored = await app.deps.db.selectFrom('conversation_memories').select('content').where('session_id', '=', s).orderBy('id').execute();
+    expect(stored.map((r) => r.content)).toEqual(['first', 'third']);
+    // Over GraphQL the refusal is the client's mistake, with a code, and nothing is written.
+    const res = await app.gql(APPEND, { in: { sessionId: s, conversationId: 'c', role: 'USER', content: 'nul \u0000' } });
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
 });
+

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromCachedModelUsage, toCachedModelUsage, type CachedModelUsage } from '../src/domains/usage/usage.loaders.ts';
+import { recordUsageEvents } from '../src/domains/usage/usage.service.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { makeTemplates } from './helpers/fixtures.ts';
 
@@ -21,6 +22,27 @@ const USAGE = `query($id: ID!, $since: DateTime) { template(id: $id) {
 } }`;
 
 describe('usage', () => {
+  it('events recorded at the same moment share one statement; one the database refuses fails alone', async () => {
+    const [t] = await makeTemplates(app, 1);
+    const record = (templateId: string) =>
+      recordUsageEvents(app.deps.db, app.deps.cache, [{ templateId, aiModel: 'gpt', success: true, responseTimeMs: 10 }]);
+    const { result, statements } = await app.countStatements(() => Promise.all([1, 2, 3, 4, 5].map(() => record(t!.id))));
+    expect(statements.map((e) => e.repositoryFunction)).toEqual(['insertUsageEvents']);
+    expect(result.map((rows) => rows.map((r) => r.template_id))).toEqual(Array(5).fill([t!.id]));
+    expect(new Set(result.map((rows) => rows[0]!.id)).size).toBe(5);
+    const totals = () =>
+      app.deps.db.selectFrom('template_usage_totals').select('count').where('template_id', '=', t!.id).executeTakeFirstOrThrow();
+    expect(await totals()).toEqual({ count: 5 });
+
+    // No such template: the foreign key refuses that event, and only its own call fails.
+    const settled = await Promise.allSettled([record(t!.id), record('00000000-0000-4000-8000-000000000000'), record(t!.id)]);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: '23503' });
+    expect(await totals()).toEqual({ count: 7 });
+    const events = await app.deps.db.selectFrom('template_usage_events').select('template_id').where('template_id', '=', t!.id).execute();
+    expect(events).toHaveLength(7);
+  });
+
   it('records events and reads back counts, rates and per-model figures', async () => {
     const [t] = await makeTemplates(app, 1);
     const events = [

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { coalesced } from '../../db/coalesce.ts';
 import type { Database } from '../../db/database.ts';
 import type { MemoryRole, MemoryRow } from './memory.table.ts';
 
@@ -37,6 +38,9 @@ export async function insertMemories(db: Db, entries: readonly NewMemory[]): Pro
     .execute();
   return rows.sort((a, b) => Number(a.id) - Number(b.id));
 }
+
+/** insertMemories, with the calls made together outside a transaction written by one statement (see coalesced). */
+export const insertMemoriesTogether = coalesced(insertMemories, { maxItems: 1000 });
 
 /** One page of a conversation's unexpired entries, newest first, after the (created_at, id) position. */
 export async function findMemoryPage(

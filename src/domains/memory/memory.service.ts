@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
 import { badInput } from '../../errors.ts';
-import { insertMemories, type NewMemory } from './memory.repository.ts';
+import { insertMemoriesTogether, type NewMemory } from './memory.repository.ts';
 import type { MemoryRole, MemoryRow } from './memory.table.ts';
 
 export const MAX_ID_LENGTH = 200;
@@ -31,7 +31,10 @@ export function memoryProblems(e: MemoryInput, limits: Config['memory']): string
   return problems;
 }
 
-/** Validates every entry, then writes them all in one statement: all or nothing. */
+/**
+ * Validates every entry, then writes them all in one statement, shared with the other calls made at the same
+ * moment outside a transaction: all of this call's entries or none.
+ */
 export async function appendMemories(
   db: Kysely<Database> | Transaction<Database>,
   config: Config,
@@ -54,5 +57,5 @@ export async function appendMemories(
     metadata: e.metadata,
     ttlSeconds: e.ttlSeconds === undefined ? config.memory.defaultTtlSeconds : e.ttlSeconds,
   }));
-  return insertMemories(db, rows);
+  return insertMemoriesTogether(db, rows);
 }

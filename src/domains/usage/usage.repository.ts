@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { coalesced } from '../../db/coalesce.ts';
 import type { Database } from '../../db/database.ts';
 import type { TemplateRow } from '../templates/templates.table.ts';
 import type { UsageEventRow } from './usage.table.ts';
@@ -73,6 +74,13 @@ export async function insertUsageEvents(db: Db, events: readonly NewUsageEvent[]
   `.execute(db);
   return rows;
 }
+
+/**
+ * insertUsageEvents, with the calls made together outside a transaction written by one statement (see
+ * coalesced): concurrent renders of a hot template add to its rollup rows once, instead of queueing on their
+ * row locks one statement at a time.
+ */
+export const insertUsageEventsTogether = coalesced(insertUsageEvents, { maxItems: 1000 });
 
 /** All-time usage per template and model, from the rollup (never counts events). */
 export async function findModelUsageByTemplateIds(db: Db, ids: readonly string[]): Promise<ModelUsageRow[]> {

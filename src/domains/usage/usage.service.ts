@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Cache } from '../../cache/index.ts';
 import type { Database } from '../../db/database.ts';
 import { badInput } from '../../errors.ts';
-import { insertUsageEvents, type ModelUsageRow, type NewUsageEvent } from './usage.repository.ts';
+import { insertUsageEventsTogether, type ModelUsageRow, type NewUsageEvent } from './usage.repository.ts';
 import { USAGE_CACHE_KINDS } from './usage.loaders.ts';
 import type { UsageEventRow } from './usage.table.ts';
 
@@ -72,7 +72,8 @@ export function usageEventProblems(e: { aiModel?: string | null; responseTimeMs?
 }
 
 /**
- * Validates and records usage events (with their rollups) in one statement, then drops the cached usage of
+ * Validates and records usage events (with their rollups) in one statement, shared with the other calls made at
+ * the same moment outside a transaction (all of this call's events or none), then drops the cached usage of
  * the templates it touched. Popular-template lists are left to their short TTL: bumping them on every event
  * would make them uncacheable under load.
  */
@@ -87,7 +88,7 @@ export async function recordUsageEvents(
     const problems = usageEventProblems(e);
     if (problems.length) throw badInput(`Invalid usage event: ${problems.join('; ')}`, { problems });
   }
-  const rows = await insertUsageEvents(db, events);
+  const rows = await insertUsageEventsTogether(db, events);
   if (rows.length) {
     const ids = [...new Set(rows.map((r) => r.template_id))];
     let invalidated: Promise<void> | undefined;
