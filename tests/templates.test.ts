@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRequestContext } from '../src/context.ts';
+import { createTemplate } from '../src/domains/templates/templates.service.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 
 let app: TestApp;
@@ -95,6 +97,31 @@ describe('createTemplate', () => {
       .where('template_id', '=', ok[0]!.data.createTemplate.id)
       .execute();
     expect(versions).toHaveLength(1);
+  });
+
+  it('creates made at the same moment share one statement, each answered with its own template and version', async () => {
+    // The resolvers' own service dependencies, cache invalidation included.
+    const deps = createRequestContext(app.deps).templates;
+    const inputs = [1, 2, 3, 4, 5].map(() => input());
+    const { result, statements } = await app.countStatements(() => Promise.all(inputs.map((i) => createTemplate(deps, i))));
+    expect(statements.map((e) => e.repositoryFunction)).toEqual(['insertTemplates']);
+    expect(result.map((t) => t.name)).toEqual(inputs.map((i) => i.name));
+    const versions = await app.deps.db
+      .selectFrom('prompt_template_versions')
+      .select(['template_id', 'version'])
+      .where('template_id', 'in', result.map((t) => t.id))
+      .execute();
+    expect(versions.map((v) => v.template_id).sort()).toEqual(result.map((t) => t.id).sort());
+    expect(versions.every((v) => v.version === 1)).toBe(true);
+
+    // A taken name among them: CONFLICT for that create alone, the others are written.
+    const [a, b] = [input(), input()];
+    const settled = await Promise.allSettled([createTemplate(deps, a), createTemplate(deps, input({ name: inputs[0]!.name })), createTemplate(deps, b)]);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason.extensions.code).toBe('CONFLICT');
+    const names = await app.deps.db.selectFrom('prompt_templates').select('name').where('name', 'in', [a.name, b.name, inputs[0]!.name]).execute();
+    expect(names.map((r) => r.name).sort()).toEqual([a.name, b.name, inputs[0]!.name].sort());
+    await app.assertCacheMatchesDatabase();
   });
 });
 

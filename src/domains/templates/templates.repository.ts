@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { coalesced } from '../../db/coalesce.ts';
 import type { Database } from '../../db/database.ts';
 import type { NewTemplateRow, TemplateRow, TemplateRowUpdate, TemplateVersionRow } from './templates.table.ts';
 
@@ -133,6 +134,23 @@ export async function insertTemplates(
     .selectAll()
     .execute() as Promise<TemplateRow[]>;
 }
+
+/**
+ * insertTemplates, with the creates made together outside a transaction written by one statement (see
+ * coalesced), each answered with its own row. Two of them taking one name make the statement fail as a unique
+ * violation; run again one by one, the first is created and the other fails alone.
+ */
+export const insertTemplatesTogether = coalesced<NewTemplateRow, TemplateRow>(
+  async (db, rows) => {
+    const byName = new Map((await insertTemplates(db, rows)).map((r) => [r.name, r]));
+    return rows.map((r) => {
+      const row = byName.get(r.name);
+      if (!row) throw new Error(`insertTemplates returned no row for "${r.name}"`);
+      return row;
+    });
+  },
+  { maxItems: 100 },
+);
 
 /** The template with this id, locked for the rest of the transaction. */
 export async function findTemplateForUpdate(trx: Transaction<Database>, id: string): Promise<TemplateRow | undefined> {

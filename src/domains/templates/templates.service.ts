@@ -73,13 +73,16 @@ function nameConflict(name: string) {
   return conflict(`A template named "${name}" already exists`, { field: 'name' });
 }
 
-/** Validates and inserts a template with its first version; a taken name is a CONFLICT error. */
+/**
+ * Validates and inserts a template with its first version, in a statement shared with the creates made at the
+ * same moment outside a transaction; a taken name is a CONFLICT error.
+ */
 export async function createTemplate(deps: TemplateServiceDeps, input: CreateTemplateInput): Promise<TemplateRow> {
   const fields = toFields(input);
   assertValidTemplate(fields, deps.config.templates);
   let row: TemplateRow;
   try {
-    [row] = (await repo.insertTemplates(deps.db, [newTemplateRow(fields)])) as [TemplateRow];
+    [row] = (await repo.insertTemplatesTogether(deps.db, [newTemplateRow(fields)])) as [TemplateRow];
   } catch (err) {
     if (isUniqueViolation(err)) throw nameConflict(fields.name);
     throw err;
