@@ -163,5 +163,40 @@ describe('conversation memory', () => {
     const res = await app.gql(APPEND, { in: { sessionId: s, conversationId: 'c', role: 'USER', content: 'nul \u0000' } });
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
+
+  it("reads the first entries of the conversations asked for side by side with one statement, each as it reads alone", async () => {
+    const s = uid();
+    const inputs = [0, 1, 2, 3].flatMap((c) =>
+      Array.from({ length: c + 1 }, (_, j) => ({ sessionId: s, conversationId: `c${c}`, role: 'USER', content: `c${c}-${j}` })),
+    );
+    expect((await app.gql(APPEND_MANY, { in: inputs })).errors).toBeUndefined();
+    // An entry past its expiry stays out of its conversation's page.
+    await sql`UPDATE conversation_memories SET expires_at = now() - interval '1 second' WHERE session_id = ${s} AND content = 'c2-2'`.execute(
+      app.deps.db,
+    );
+    const q = `query($s: String!) { ${[0, 1, 2, 3]
+      .map((c) => `c${c}: conversation(sessionId: $s, conversationId: "c${c}") {
+        conversationId entries(first: 2) { edges { node { content } } pageInfo { hasNextPage } }
+      }`)
+      .join(' ')} }`;
+    const { result, statements } = await app.countStatements(() => app.gql(q, { s }));
+    expect(result.errors).toBeUndefined();
+    expect(statements.map((e) => e.repositoryFunction)).toEqual(['findFirstMemoryPages']);
+    const pages = Object.values(result.data) as any[];
+    expect(pages.map((p) => p.conversationId)).toEqual(['c0', 'c1', 'c2', 'c3']);
+    for (const p of pages) {
+      const expected = await app.deps.db
+        .selectFrom('conversation_memories')
+        .select('content')
+        .where('session_id', '=', s)
+        .where('conversation_id', '=', p.conversationId)
+        .where(sql<boolean>`(expires_at IS NULL OR expires_at > now())`)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      expect(p.entries.edges.map((e: any) => e.node.content)).toEqual(expected.slice(0, 2).map((r) => r.content));
+      expect(p.entries.pageInfo.hasNextPage).toBe(expected.length > 2);
+    }
+  });
 });
 

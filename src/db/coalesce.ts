@@ -3,8 +3,8 @@ import type { Database } from './database.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** A multi-row write: one statement for all `items`, answering one output per item, in input order. */
-export type RowsWrite<I, O> = (db: Db, items: readonly I[]) => Promise<O[]>;
+/** One statement for all `items` (a multi-row write, or a read of several keys), one output per item, in order. */
+export type PerItemStatement<I, O> = (db: Db, items: readonly I[]) => Promise<O[]>;
 
 export interface CoalesceOptions {
   /** Most items in one combined statement; a call with at least this many runs alone. */
@@ -28,17 +28,18 @@ interface Waiting<I, O> {
 }
 
 /**
- * Group commit for a multi-row write. The calls made outside a transaction while the event loop works through
- * one turn of I/O (under load, the requests that arrived together) are written by ONE statement, run at the end
- * of that turn (setImmediate); each call still resolves only once its rows are committed, with its own rows,
- * and each call's rows are all written or none. Calls inside a transaction run at once, on the transaction.
+ * One statement for the calls made at one moment: group commit for writes, one round trip for reads. The calls
+ * made outside a transaction while the event loop works through one turn of I/O (under load, the requests that
+ * arrived together; in one request, the fields resolved side by side) are run as ONE statement at the end of
+ * that turn (setImmediate); each call still resolves only once that statement is done (a write committed), with
+ * its own outputs, and each call's rows are all written or none. Calls inside a transaction run at once, on it.
  *
  * What it saves under concurrency: a round trip, a pooled connection and a commit per call, and for upserts
  * into shared rows (usage rollups of a hot template) the lock waits between concurrent statements. A lone call
  * waits one event-loop turn at most. The combined statement runs in the async context of the call that opened
  * the batch, so that request's statement count and logs carry it.
  */
-export function coalesced<I, O>(write: RowsWrite<I, O>, options: CoalesceOptions): RowsWrite<I, O> {
+export function coalesced<I, O>(statement: PerItemStatement<I, O>, options: CoalesceOptions): PerItemStatement<I, O> {
   if (!Number.isInteger(options.maxItems) || options.maxItems < 1) {
     throw new TypeError(`coalesced: maxItems must be a positive integer, got ${options.maxItems}`);
   }
@@ -47,39 +48,36 @@ export function coalesced<I, O>(write: RowsWrite<I, O>, options: CoalesceOptions
   async function run(db: Kysely<Database>, waiting: Waiting<I, O>[]): Promise<void> {
     if (waiting.length === 1) {
       const only = waiting[0]!;
-      await write(db, only.items).then(only.resolve, only.reject);
+      await statement(db, only.items).then(only.resolve, only.reject);
       return;
     }
-    let rows: O[];
+    let outputs: O[];
     try {
-      rows = await write(
-        db,
-        waiting.flatMap((w) => w.items),
-      );
+      outputs = await statement(db, waiting.flatMap((w) => w.items));
     } catch (err) {
       if (!isRowError(err)) {
         for (const w of waiting) w.reject(err);
         return;
       }
       // One call's rows were refused: each call alone, so the others are written and only that one fails.
-      await Promise.all(waiting.map((w) => write(db, w.items).then(w.resolve, w.reject)));
+      await Promise.all(waiting.map((w) => statement(db, w.items).then(w.resolve, w.reject)));
       return;
     }
     const expected = waiting.reduce((n, w) => n + w.items.length, 0);
-    if (rows.length !== expected) {
-      const err = new Error(`coalesced write answered ${rows.length} rows for ${expected} items`);
+    if (outputs.length !== expected) {
+      const err = new Error(`coalesced statement answered ${outputs.length} outputs for ${expected} items`);
       for (const w of waiting) w.reject(err);
       return;
     }
     let at = 0;
     for (const w of waiting) {
-      w.resolve(rows.slice(at, at + w.items.length));
+      w.resolve(outputs.slice(at, at + w.items.length));
       at += w.items.length;
     }
   }
 
   return (db, items) => {
-    if (db.isTransaction || items.length === 0 || items.length >= options.maxItems) return write(db, items);
+    if (db.isTransaction || items.length === 0 || items.length >= options.maxItems) return statement(db, items);
     const root = db as Kysely<Database>;
     return new Promise<O[]>((resolve, reject) => {
       let batch = batches.get(root);

@@ -57,6 +57,38 @@ export async function findMemoryPage(
   return qb.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
 }
 
+/**
+ * The first pages (no cursor) of several conversations in one statement, each as findMemoryPage gives it: one
+ * index scan per conversation, answered per query in input order.
+ */
+export async function findFirstMemoryPages(
+  db: Db,
+  queries: readonly { sessionId: string; conversationId: string; limit: number }[],
+): Promise<MemoryRow[][]> {
+  if (queries.length === 0) return [];
+  const { rows } = await sql<MemoryRow & { ord: number }>`
+    SELECT m.*, k.ord
+    FROM unnest(${queries.map((q) => q.sessionId)}::text[], ${queries.map((q) => q.conversationId)}::text[],
+                ${queries.map((q) => q.limit)}::int[]) WITH ORDINALITY AS k(session_id, conversation_id, lim, ord)
+    CROSS JOIN LATERAL (
+      SELECT * FROM conversation_memories c
+      WHERE c.session_id = k.session_id AND c.conversation_id = k.conversation_id
+        AND (c.expires_at IS NULL OR c.expires_at > now())
+      ORDER BY c.created_at DESC, c.id DESC
+      LIMIT k.lim
+    ) m
+    ORDER BY k.ord, m.created_at DESC, m.id DESC`.execute(db);
+  const pages: MemoryRow[][] = queries.map(() => []);
+  for (const { ord, ...row } of rows) pages[Number(ord) - 1]!.push(row);
+  return pages;
+}
+
+/**
+ * findFirstMemoryPages with the reads made together run as one statement (see coalesced): the conversations one
+ * request asks for side by side, and those other requests read at the same moment.
+ */
+export const findFirstMemoryPagesTogether = coalesced(findFirstMemoryPages, { maxItems: 500 });
+
 export interface ConversationSummaryRow {
   conversation_id: string;
   entry_count: number;

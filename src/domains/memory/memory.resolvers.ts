@@ -2,7 +2,7 @@ import type { Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 import { badInput } from '../../errors.ts';
 import { connectionFromRows, decodeCursor, encodeCursor, pageSize } from '../../lib/cursor.ts';
-import { deleteConversation, findConversationPage, findMemoryPage } from './memory.repository.ts';
+import { deleteConversation, findConversationPage, findFirstMemoryPagesTogether, findMemoryPage } from './memory.repository.ts';
 import { withIdempotency } from '../idempotency/idempotency.service.ts';
 import { appendMemories, MAX_ID_LENGTH, type MemoryInput } from './memory.service.ts';
 
@@ -71,7 +71,13 @@ export const memoryResolvers: Resolvers = {
         if (!/^\d{1,19}$/.test(String(id))) throw badInput('Invalid cursor', { argument: 'after' });
         position = { createdAt: new Date(Number(at)), id: String(id) };
       }
-      const rows = n === 0 ? [] : await findMemoryPage(ctx.deps.db, { ...c, limit: n + 1, after: position });
+      // First pages, of every conversation resolved at this moment, share one statement; later pages run alone.
+      const rows =
+        n === 0
+          ? []
+          : position
+            ? await findMemoryPage(ctx.deps.db, { ...c, limit: n + 1, after: position })
+            : (await findFirstMemoryPagesTogether(ctx.deps.db, [{ sessionId: c.sessionId, conversationId: c.conversationId, limit: n + 1 }]))[0]!;
       return connectionFromRows(rows, n, (row) => encodeCursor(kind, [row.created_at.getTime(), row.id]));
     },
   },
