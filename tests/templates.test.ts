@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestContext } from '../src/context.ts';
 import { createTemplate } from '../src/domains/templates/templates.service.ts';
@@ -102,10 +103,19 @@ describe('createTemplate', () => {
   it('creates made at the same moment share one statement, each answered with its own template and version', async () => {
     // The resolvers' own service dependencies, cache invalidation included.
     const deps = createRequestContext(app.deps).templates;
-    const inputs = [1, 2, 3, 4, 5].map(() => input());
+    // Names in descending order: the statement writes them in name order (two such statements cannot deadlock).
+    const tag = Math.random().toString(36).slice(2, 8);
+    const inputs = [5, 4, 3, 2, 1].map((n) => input({ name: `together-${tag}-${n}` }));
     const { result, statements } = await app.countStatements(() => Promise.all(inputs.map((i) => createTemplate(deps, i))));
     expect(statements.map((e) => e.repositoryFunction)).toEqual(['insertTemplates']);
     expect(result.map((t) => t.name)).toEqual(inputs.map((i) => i.name));
+    const written = await app.deps.db
+      .selectFrom('prompt_templates')
+      .select('name')
+      .where('name', 'in', inputs.map((i) => i.name))
+      .orderBy(sql`ctid`)
+      .execute();
+    expect(written.map((r) => r.name)).toEqual(inputs.map((i) => i.name).reverse());
     const versions = await app.deps.db
       .selectFrom('prompt_template_versions')
       .select(['template_id', 'version'])

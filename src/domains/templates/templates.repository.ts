@@ -138,11 +138,13 @@ export async function insertTemplates(
 /**
  * insertTemplates, with the creates made together outside a transaction written by one statement (see
  * coalesced), each answered with its own row. Two of them taking one name make the statement fail as a unique
- * violation; run again one by one, the first is created and the other fails alone.
+ * violation; run again one by one, the first is created and the other fails alone. Rows go in name order, so
+ * two such statements running at once take the names' index entries in the same order and cannot deadlock.
  */
 export const insertTemplatesTogether = coalesced<NewTemplateRow, TemplateRow>(
   async (db, rows) => {
-    const byName = new Map((await insertTemplates(db, rows)).map((r) => [r.name, r]));
+    const inNameOrder = rows.length > 1 ? [...rows].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : rows;
+    const byName = new Map((await insertTemplates(db, inNameOrder)).map((r) => [r.name, r]));
     return rows.map((r) => {
       const row = byName.get(r.name);
       if (!row) throw new Error(`insertTemplates returned no row for "${r.name}"`);
