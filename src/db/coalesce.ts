@@ -38,6 +38,9 @@ interface Waiting<I, O> {
  * into shared rows (usage rollups of a hot template) the lock waits between concurrent statements. A lone call
  * waits one event-loop turn at most. The combined statement runs in the async context of the call that opened
  * the batch, so that request's statement count and logs carry it.
+ *
+ * It shares statements, never results: no call sees another's outputs, and nothing outlives the statement (so
+ * it is not the cross-request DataLoader the house rules forbid, which would serve one request's data to another).
  */
 export function coalesced<I, O>(statement: PerItemStatement<I, O>, options: CoalesceOptions): PerItemStatement<I, O> {
   if (!Number.isInteger(options.maxItems) || options.maxItems < 1) {
