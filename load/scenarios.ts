@@ -44,7 +44,7 @@ export interface WeightedOperation {
 
 export interface Stage {
   durationSeconds: number;
-  /** Connections (VUs) at the end of the stage; k6 ramps linearly, the local runner holds it for the stage. */
+  /** Connections (VUs) at the end of the stage, ramped to linearly from the level before (see loadSteps). */
   target: number;
 }
 
@@ -482,6 +482,31 @@ export function totalDurationSeconds(load: LoadShape): number {
   return load.stages.reduce((sum, s) => sum + s.durationSeconds, 0);
 }
 
+/** A stretch of a load shape the local runner plays at one number of clients. */
+export interface Step {
+  level: number;
+  durationSeconds: number;
+}
+
+/**
+ * A load shape as the local runner plays it: steps of at most one second, each at a number of clients. A stage
+ * ramps linearly from the level before it (the shape's `startConnections` for the first) to its target, as k6
+ * ramps its VUs; the runner climbs or descends that ramp a step at a time, never below one client.
+ */
+export function loadSteps(load: LoadShape): Step[] {
+  if (load.kind === 'constant') return [{ level: load.connections, durationSeconds: load.durationSeconds }];
+  const steps: Step[] = [];
+  let from = load.startConnections;
+  for (const stage of load.stages) {
+    const count = from === stage.target ? 1 : Math.max(1, Math.ceil(stage.durationSeconds));
+    for (let i = 1; i <= count; i++) {
+      steps.push({ level: Math.max(1, Math.round(from + ((stage.target - from) * i) / count)), durationSeconds: stage.durationSeconds / count });
+    }
+    from = stage.target;
+  }
+  return steps;
+}
+
 /** A group of clients that the local runner keeps connected for one stretch of a load shape. */
 export interface ConnectionLayer {
   connections: number;
@@ -490,16 +515,13 @@ export interface ConnectionLayer {
 }
 
 /**
- * How the local runner plays a load shape: each stage held at its target (at least one client), as layers of
- * clients that stay connected for as long as the level stays at or above them, so a client lives on from one
- * stage to the next as a k6 VU does. From 8 to 256 clients and back is 8 clients for the whole run plus 248
- * for the burst, not a fresh set of connections at every stage. The layers add up to the level at every moment.
+ * The clients of a load shape's steps (see loadSteps) as layers that stay connected for as long as the level
+ * stays at or above them, so a client lives on from one step to the next as a k6 VU does: the spike is 8 clients
+ * for the whole run, plus clients joining second by second during its ramp up and leaving during its ramp down,
+ * not a fresh set of connections at every step. The layers add up to the level at every moment.
  */
 export function connectionLayers(load: LoadShape): ConnectionLayer[] {
-  const steps =
-    load.kind === 'constant'
-      ? [{ level: load.connections, durationSeconds: load.durationSeconds }]
-      : load.stages.map((s) => ({ level: Math.max(1, s.target), durationSeconds: s.durationSeconds }));
+  const steps = loadSteps(load);
   const layers: ConnectionLayer[] = [];
   // Every run of steps above `base` is one layer up to its lowest level, then the same for what rises above it.
   const split = (from: number, to: number, base: number, startSeconds: number) => {

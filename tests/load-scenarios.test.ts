@@ -8,6 +8,7 @@ import {
   createRng,
   FIXTURE_BODY,
   HELLO_BODY,
+  loadSteps,
   parseFixtures,
   pickOperation,
   scenarios,
@@ -117,15 +118,29 @@ describe('load scenarios', () => {
   });
 });
 
-describe('connection layers (how the local runner plays a load shape)', () => {
+describe('how the local runner plays a load shape', () => {
   /** Clients connected at `t` seconds into the run, summed over the layers. */
   const levelAt = (layers: ReturnType<typeof connectionLayers>, t: number) =>
     layers.filter((l) => l.startSeconds <= t && t < l.startSeconds + l.durationSeconds).reduce((n, l) => n + l.connections, 0);
 
-  test('the spike keeps its 8 clients for the whole run and adds 248 for the burst', () => {
+  test('the spike ramps up and down a step a second, as k6 ramps its VUs', () => {
+    expect(loadSteps(scenarios.spike.load)).toEqual([
+      { level: 8, durationSeconds: 10 },
+      ...[58, 107, 157, 206, 256].map((level) => ({ level, durationSeconds: 1 })),
+      { level: 256, durationSeconds: 20 },
+      ...[206, 157, 107, 58, 8].map((level) => ({ level, durationSeconds: 1 })),
+      { level: 8, durationSeconds: 10 },
+    ]);
+  });
+
+  test('the spike keeps its 8 clients for the whole run; the others join during the ramp up and leave during the ramp down', () => {
     expect(connectionLayers(scenarios.spike.load)).toEqual([
       { connections: 8, startSeconds: 0, durationSeconds: 50 },
-      { connections: 248, startSeconds: 10, durationSeconds: 25 },
+      { connections: 50, startSeconds: 10, durationSeconds: 29 },
+      { connections: 49, startSeconds: 11, durationSeconds: 27 },
+      { connections: 50, startSeconds: 12, durationSeconds: 25 },
+      { connections: 49, startSeconds: 13, durationSeconds: 23 },
+      { connections: 50, startSeconds: 14, durationSeconds: 21 },
     ]);
   });
 
@@ -133,30 +148,53 @@ describe('connection layers (how the local runner plays a load shape)', () => {
     expect(connectionLayers(scenarios.mixed.load)).toEqual([{ connections: 64, startSeconds: 0, durationSeconds: 60 }]);
   });
 
-  test('the layers add up to each stage target at every moment, and no client is reconnected needlessly', () => {
+  test('steps ramp from each level to the next target; the layers add up to them and never reconnect a client', () => {
     const rng = createRng(42);
     for (let run = 0; run < 200; run++) {
+      const startConnections = 1 + Math.floor(rng() * 30);
       const stages = Array.from({ length: 1 + Math.floor(rng() * 7) }, () => ({
         durationSeconds: 1 + Math.floor(rng() * 5),
         target: Math.floor(rng() * 5) * 10,
       }));
-      const load: LoadShape = { kind: 'stages', startConnections: 1, stages };
+      const load: LoadShape = { kind: 'stages', startConnections, stages };
+      const steps = loadSteps(load);
+      const why = JSON.stringify({ startConnections, stages });
+      // Each stage's steps move monotonically from the level before it to its own target, which they end on.
+      let i = 0;
+      let from = startConnections;
+      for (const stage of stages) {
+        let seconds = 0;
+        let previous = Math.max(1, from);
+        while (seconds < stage.durationSeconds - 1e-9) {
+          const step = steps[i++]!;
+          // A ramp is climbed a second at a time at most; a stage that keeps the level is one step.
+          expect(step.durationSeconds, why).toBeLessThanOrEqual(from === stage.target ? stage.durationSeconds : 1);
+          expect(Math.sign(step.level - previous) * Math.sign(stage.target - from), why).toBeGreaterThanOrEqual(0);
+          previous = step.level;
+          seconds += step.durationSeconds;
+        }
+        expect(previous, why).toBe(Math.max(1, stage.target));
+        from = stage.target;
+      }
+      expect(i).toBe(steps.length);
+
       const layers = connectionLayers(load);
       let t = 0;
-      for (const s of stages) {
-        for (const at of [t, t + s.durationSeconds / 2, t + s.durationSeconds - 0.001]) {
-          expect(levelAt(layers, at), JSON.stringify({ stages, at })).toBe(Math.max(1, s.target));
+      for (const step of steps) {
+        for (const at of [t, t + step.durationSeconds / 2, t + step.durationSeconds - 0.001]) {
+          expect(levelAt(layers, at), why).toBe(step.level);
         }
-        t += s.durationSeconds;
+        t += step.durationSeconds;
       }
       expect(levelAt(layers, t)).toBe(0);
       // No client is dropped and another connected at the same moment: where the level rises layers only start,
       // where it falls they only end.
-      const boundaries = new Set(layers.flatMap((l) => [l.startSeconds, l.startSeconds + l.durationSeconds]));
+      const at = (x: number) => Math.round(x * 1e6);
+      const boundaries = new Set(layers.flatMap((l) => [at(l.startSeconds), at(l.startSeconds + l.durationSeconds)]));
       for (const b of boundaries) {
-        const starting = layers.filter((l) => l.startSeconds === b).length;
-        const ending = layers.filter((l) => l.startSeconds + l.durationSeconds === b).length;
-        expect(starting === 0 || ending === 0, JSON.stringify({ stages, b })).toBe(true);
+        const starting = layers.filter((l) => at(l.startSeconds) === b).length;
+        const ending = layers.filter((l) => at(l.startSeconds + l.durationSeconds) === b).length;
+        expect(starting === 0 || ending === 0, `${why} at ${b}`).toBe(true);
       }
     }
   });

@@ -370,7 +370,7 @@ async function fire(
 
 /**
  * Runs a load shape as its connection layers (see connectionLayers): each layer's clients connect at its start
- * and stay until its end, so a client lives on from stage to stage as a k6 VU does.
+ * and stay until its end, so a client lives on from step to step as a k6 VU does.
  */
 async function fireShape(url: string, load: LoadShape, next: () => { op: string; body: GraphQLBody }, into: Fired): Promise<Fired> {
   const started = performance.now();
