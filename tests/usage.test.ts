@@ -133,11 +133,20 @@ describe('usage', () => {
 
   it('keeps rollups equal to the events under concurrent recording', async () => {
     const ts = await makeTemplates(app, 2, 'conc');
-    await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        app.gql(RECORD, { id: ts[i % 2]!.id, m: i % 3 ? 'a' : 'b', ok: i % 5 !== 0, rt: i }),
+    const { result: answers, statements } = await app.countStatements(() =>
+      Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          app.gql(RECORD, { id: ts[i % 2]!.id, m: i % 3 ? 'a' : 'b', ok: i % 5 !== 0, rt: i }),
+        ),
       ),
     );
+    // Requests arriving together share their insert statements (group commit): far fewer than one each.
+    expect(statements.filter((e) => e.repositoryFunction === 'insertUsageEvents').length).toBeLessThan(10);
+    // Each answer is its own event (shared statements or not): 40 distinct ids, each as it was recorded.
+    expect(answers.every((a) => a.errors === undefined)).toBe(true);
+    expect(new Set(answers.map((a) => a.data.recordUsage.id)).size).toBe(40);
+    expect(answers.map((a) => a.data.recordUsage.responseTimeMs)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(answers.map((a) => a.data.recordUsage.templateId)).toEqual(Array.from({ length: 40 }, (_, i) => ts[i % 2]!.id));
     for (const t of ts) {
       const { rows } = await sql<{ n: number; ok: number; rt: number }>`SELECT count(*)::int n, count(*) FILTER (WHERE success)::int ok, sum(response_time_ms)::int rt FROM template_usage_events WHERE template_id = ${t.id}`.execute(app.deps.db);
       const totals = await app.deps.db.selectFrom('template_usage_totals').selectAll().where('template_id', '=', t.id).executeTakeFirstOrThrow();
