@@ -135,14 +135,27 @@ function deserialize<T>(data: string): T | undefined {
   }
 }
 
+/**
+ * Settles as `promise` does, or fails with CacheUnavailable when it has not settled `ms` after the call. The
+ * verdict waits for the I/O phase that follows the deadline (setImmediate runs after it): when the event loop
+ * was busy past the deadline, a reply that arrived meanwhile is read first and wins. Otherwise a saturated
+ * event loop looks like a slow store, and under load a healthy Redis was bypassed for CACHE_RETRY_INTERVAL_MS
+ * at a time, sending every read to the database just when it could least take it.
+ */
 function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let verdict: NodeJS.Immediate | undefined;
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CacheUnavailable(`cache call timed out after ${ms} ms`)), ms);
+      timer = setTimeout(() => {
+        verdict = setImmediate(() => reject(new CacheUnavailable(`cache call timed out after ${ms} ms`)));
+      }, ms);
     }),
-  ]).finally(() => clearTimeout(timer));
+  ]).finally(() => {
+    clearTimeout(timer);
+    if (verdict) clearImmediate(verdict);
+  });
 }
 
 /**
