@@ -9,6 +9,13 @@ function uncodedErrorCode(error: GraphQLError): 'BAD_USER_INPUT' | 'BAD_REQUEST'
   return error.message.startsWith('Variable "$') ? 'BAD_USER_INPUT' : 'BAD_REQUEST';
 }
 
+/** `replacement`, reported at the field where `error` was raised (when it was raised at one). */
+function atPathOf(error: unknown, replacement: GraphQLError): GraphQLError {
+  return error instanceof GraphQLError && error.path
+    ? new GraphQLError(replacement.message, { path: error.path, extensions: replacement.extensions })
+    : replacement;
+}
+
 /**
  * The one place errors are turned into what clients see: an unreachable database becomes SERVICE_UNAVAILABLE,
  * a value the database cannot store as sent (see unstorableValue) BAD_USER_INPUT with the database's reason,
@@ -24,18 +31,10 @@ export function createMaskError(opts: {
   return (error, message, isDev) => {
     if (isDatabaseUnavailable(error)) {
       opts.logger().warn({ err: error }, 'database unavailable');
-      const e = serviceUnavailable();
-      return error instanceof GraphQLError && error.path
-        ? new GraphQLError(e.message, { path: error.path, extensions: e.extensions })
-        : e;
+      return atPathOf(error, serviceUnavailable());
     }
     const refused = unstorableValue(error);
-    if (refused) {
-      const e = badInput(`The database refused a value: ${refused.message}`, { sqlstate: refused.code });
-      return error instanceof GraphQLError && error.path
-        ? new GraphQLError(e.message, { path: error.path, extensions: e.extensions })
-        : e;
-    }
+    if (refused) return atPathOf(error, badInput(`The database refused a value: ${refused.message}`, { sqlstate: refused.code }));
     if (error instanceof GraphQLError && !error.originalError && error.path && error.extensions?.code == null) {
       // An uncoded error at a field with no cause attached: the executor's own complaint about a value a resolver
       // returned (null for a non-null field, an Int out of range, an invalid date). A server bug, masked and logged

@@ -72,8 +72,7 @@ export async function findFirstMemoryPages(
                 ${queries.map((q) => q.limit)}::int[]) WITH ORDINALITY AS k(session_id, conversation_id, lim, ord)
     CROSS JOIN LATERAL (
       SELECT * FROM conversation_memories c
-      WHERE c.session_id = k.session_id AND c.conversation_id = k.conversation_id
-        AND (c.expires_at IS NULL OR c.expires_at > now())
+      WHERE c.session_id = k.session_id AND c.conversation_id = k.conversation_id AND ${notExpired}
       ORDER BY c.created_at DESC, c.id DESC
       LIMIT k.lim
     ) m

@@ -77,7 +77,7 @@ export const memoryResolvers: Resolvers = {
           ? []
           : position
             ? await findMemoryPage(ctx.deps.db, { ...c, limit: n + 1, after: position })
-            : (await findFirstMemoryPagesTogether(ctx.deps.db, [{ sessionId: c.sessionId, conversationId: c.conversationId, limit: n + 1 }]))[0]!;
+            : (await findFirstMemoryPagesTogether(ctx.deps.db, [{ ...c, limit: n + 1 }]))[0]!;
       return connectionFromRows(rows, n, (row) => encodeCursor(kind, [row.created_at.getTime(), row.id]));
     },
   },
