@@ -8,7 +8,7 @@ import { createContentLoaders, type ContentLoaders } from './domains/content/con
 import { invalidateTemplates } from './domains/templates/templates.cache.ts';
 import type { AuthenticatedKey } from './domains/auth/api-keys.service.ts';
 import type { Auth } from './domains/auth/auth.ts';
-import { createTemplateLoaders, type TemplateLoaders } from './domains/templates/templates.loaders.ts';
+import { createTemplateLoaders, TEMPLATE_CACHE_KINDS, type TemplateLoaders } from './domains/templates/templates.loaders.ts';
 import type { TemplateServiceDeps } from './domains/templates/templates.service.ts';
 import { createUsageLoaders, USAGE_CACHE_KINDS, type UsageLoaders } from './domains/usage/usage.loaders.ts';
 import type { Logger } from './logger.ts';
@@ -57,6 +57,7 @@ export function createRequestContext(
       config: deps.config,
       // Runs after each template write commits; the mutation answers only once the cache has forgotten it.
       onTemplatesChanged: (change) => invalidateTemplates(deps.cache, change, [USAGE_CACHE_KINDS.popular]),
+      markBeforeCreate: () => deps.cache.invalidationSeq(TEMPLATE_CACHE_KINDS.byId),
     },
     apiKey,
   };

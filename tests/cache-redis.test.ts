@@ -107,6 +107,16 @@ describe.skipIf(!!redisSkipReason)('invalidation across processes sharing Redis'
     expect(await a.getMany('k', ['x'])).toEqual(['new']);
   });
 
+  it('serves what one process created to the other, until a later invalidation by either', async () => {
+    await a.storeCreated('k', [{ key: 'n1', value: 'created' }, { key: 'n2', value: 'created' }], a.invalidationSeq('k'));
+    expect(await b.getMany('k', ['n1', 'n2'])).toEqual(['created', 'created']);
+    // B updates n1 after A's insert committed, and A's store lands after that (a late store of a created row).
+    await b.delete('k', ['n1']);
+    await a.storeCreated('k', [{ key: 'n1', value: 'created' }], a.invalidationSeq('k'));
+    expect(await a.getMany('k', ['n1'])).toEqual([undefined]);
+    expect(await b.getMany('k', ['n1'])).toEqual([undefined]);
+  });
+
   it('moves list-shaped kinds to a generation every process sees', async () => {
     let n = 0;
     const load = async (keys: readonly string[]) => keys.map(() => ++n);

@@ -189,6 +189,18 @@ describe('cachedBatch', () => {
     expect(await cache.getMany('k', ['a'])).toEqual([undefined]);
   });
 
+  it('stores what a write created, unless its key was invalidated in this process after the mark', async () => {
+    const cache = createCache(config(), logger);
+    const since = cache.invalidationSeq('k');
+    await cache.storeCreated('k', [{ key: 'a', value: 'created' }], since);
+    expect(await cache.getMany('k', ['a'])).toEqual(['created']);
+    // An update of the new row that committed between the insert and the store: the created value must not land.
+    const before = cache.invalidationSeq('k');
+    await cache.delete('k', ['b']);
+    await cache.storeCreated('k', [{ key: 'b', value: 'created' }, { key: 'c', value: 'created' }], before);
+    expect(await cache.getMany('k', ['b', 'c'])).toEqual([undefined, 'created']);
+  });
+
   it('stores what it loaded for the other keys of a kind while one key of it is invalidated', async () => {
     const cache = createCache(config(), logger);
     let release!: () => void;
@@ -367,6 +379,7 @@ describe('through GraphQL (in-process store)', () => {
     const made = await Promise.all(Array.from({ length: 6 }, () => app.gql(CREATE, { input: input() })));
     const ids = made.map((r) => r.data.createTemplate.id as string);
     const q = `query { ${ids.map((_, i) => `t${i}: template(id: "${ids[i]}") { name version }`).join(' ')} }`;
+    await app.deps.cache.delete('template', ids); // a create stores its row: dropped, so the batch must load
     counter.reset();
     const first = await app.countStatements(() => app.gql(q));
     expect(first.result.errors).toBeUndefined();

@@ -52,12 +52,13 @@ describe('createTemplate with an idempotencyKey', () => {
 
   it('stores nothing when the operation fails, so a retry runs again', async () => {
     const i = input();
-    await app.gql(CREATE, { input: i }); // takes the name
+    const taken = await app.gql(CREATE, { input: i }); // takes the name
     const failed = await app.gql(CREATE, { input: i, key: 'k-fail' });
     expect(failed.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(await app.deps.db.selectFrom('idempotency_keys').select('key').where('key', '=', 'k-fail').execute()).toHaveLength(0);
     const renamed = { ...i }; // same input, the name now freed
     await app.deps.db.updateTable('prompt_templates').set({ name: `${i.name}-old` }).where('name', '=', i.name).execute();
+    await app.deps.cache.delete('template', [taken.data.createTemplate.id]); // a write past the service must say so
     const retried = await app.gql(CREATE, { input: renamed, key: 'k-fail' });
     expect(retried.errors).toBeUndefined();
   });

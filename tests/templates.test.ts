@@ -187,7 +187,9 @@ describe('reading templates', () => {
   });
 
   it('loads the rows and the versions of a page in one statement each, then from the cache', async () => {
-    await Promise.all([create(), create(), create()]);
+    const made = await Promise.all([create(), create(), create()]);
+    // Rows the cache does not hold (a create stores its row; these are dropped again).
+    await app.deps.cache.delete('template', made.map((t) => t.id));
     const query = `{ templates(first: 20) { edges { node { name versions { version } } } } }`;
     const cold = await app.countStatements(() => app.gql(query));
     expect(cold.result.errors).toBeUndefined();
@@ -201,6 +203,20 @@ describe('reading templates', () => {
     const warm = await app.countStatements(() => app.gql(query));
     expect(warm.result.data).toEqual(cold.result.data);
     expect(warm.statements).toHaveLength(0); // the page's ids, its rows and versions all come from the cache
+  });
+
+  it('stores a created template as its by-id entry: reading it, or the page it joins, needs no statement for its row', async () => {
+    const query = `{ templates(first: 10) { edges { node { id name content version } } } }`;
+    await app.gql(query); // the page and its rows are cached
+    const t = await create();
+    const byId = await app.countStatements(() => app.gql(`query($id: ID!) { template(id: $id) { id name content version createdAt } }`, { id: t.id }));
+    expect(byId.statements).toHaveLength(0);
+    const row = await dbRow(t.id);
+    expect(byId.result.data.template).toEqual({ id: t.id, name: row!.name, content: row!.content, version: row!.version, createdAt: row!.created_at.toISOString() });
+    // The page moved (the new template heads it): its ids are read again, its rows all come from the cache.
+    const page = await app.countStatements(() => app.gql(query));
+    expect(page.statements.map((s) => s.repositoryFunction)).toEqual(['findTemplatePageKeys']);
+    expect(page.result.data.templates.edges[0].node.id).toBe(t.id);
   });
 
   it('keeps a page cached until a write that could change it, which the next read shows', async () => {

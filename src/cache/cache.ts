@@ -68,6 +68,13 @@ export interface Cache {
    */
   setMany<V>(kind: string, entries: readonly CacheEntry<V>[], ttlMs?: number): Promise<void>;
   /**
+   * Stores what a committed write has just created under keys that are new (fresh ids: nothing can have been
+   * cached or invalidated under them before the write), so the first read after it needs no statement. A key
+   * invalidated in this process since `since` (`invalidationSeq(kind)`, taken before the write) is skipped. A
+   * key another process invalidates after the write carries a stamp these entries lack, so they are not served.
+   */
+  storeCreated<V>(kind: string, entries: ReadonlyArray<{ key: string; value: V }>, since: number, ttlMs?: number): Promise<void>;
+  /**
    * Invalidates entries (in every process sharing the store); an invalidation that fails is remembered and
    * replayed before the store is used again.
    */
@@ -371,6 +378,30 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     }
   }
 
+  async function setMany<V>(kind: string, entries: readonly CacheEntry<V>[], ttlMs = config.ttl.templateMs): Promise<void> {
+    const usable = entries.filter((e) => e.token !== UNKNOWN_TOKEN);
+    if (usable.length === 0) return;
+    const ttl = Math.min(ttlMs, longestTtlMs);
+    try {
+      await guarded(() =>
+        keyv.setMany(
+          usable.map((e) => ({
+            key: keyOf(kind, e.key),
+            value: { v: e.value, s: e.token ?? '' } satisfies Envelope<V>,
+            ttl: jitter(ttl),
+          })),
+        ),
+      );
+    } catch (err) {
+      noteFailure(kind, err);
+    }
+  }
+
+  function invalidatedSince(kind: string, key: string, seq: number): boolean {
+    const last = Math.max(keyInvalidations.get(invalidationId(kind, key))?.seq ?? 0, invalidationFloors.get(kind) ?? 0);
+    return last > seq;
+  }
+
   return {
     ttl: config.ttl,
 
@@ -380,23 +411,12 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
       return (await lookup<V>(kind, keys)).values;
     },
 
-    async setMany<V>(kind: string, entries: readonly CacheEntry<V>[], ttlMs = config.ttl.templateMs): Promise<void> {
-      const usable = entries.filter((e) => e.token !== UNKNOWN_TOKEN);
-      if (usable.length === 0) return;
-      const ttl = Math.min(ttlMs, longestTtlMs);
-      try {
-        await guarded(() =>
-          keyv.setMany(
-            usable.map((e) => ({
-              key: keyOf(kind, e.key),
-              value: { v: e.value, s: e.token ?? '' } satisfies Envelope<V>,
-              ttl: jitter(ttl),
-            })),
-          ),
-        );
-      } catch (err) {
-        noteFailure(kind, err);
-      }
+    setMany,
+
+    async storeCreated<V>(kind: string, entries: ReadonlyArray<{ key: string; value: V }>, since: number, ttlMs?: number): Promise<void> {
+      const fresh = entries.filter((e) => !invalidatedSince(kind, e.key, since));
+      // No token: such an entry counts only while its key carries no invalidation stamp at all.
+      if (fresh.length) await setMany(kind, fresh.map(({ key, value }) => ({ key, value })), ttlMs);
     },
 
     async delete(kind: string, keys: readonly string[]): Promise<void> {
@@ -451,10 +471,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
       return invalidations.get(kind) ?? 0;
     },
 
-    invalidatedSince(kind: string, key: string, seq: number): boolean {
-      const last = Math.max(keyInvalidations.get(invalidationId(kind, key))?.seq ?? 0, invalidationFloors.get(kind) ?? 0);
-      return last > seq;
-    },
+    invalidatedSince,
 
     singleFlight<V>(id: string, load: () => Promise<V>): Promise<V> {
       const running = inflight.get(id);

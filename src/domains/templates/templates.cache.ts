@@ -10,19 +10,24 @@ import type { TemplateRow } from './templates.table.ts';
  * Removes what a committed template write changed: by-id, by-name (old and new names) and versions entries,
  * and moves the categories, the pages (all unfiltered ones, and those of the categories the rows were and are
  * in), plus any other list-shaped kind that embeds templates (`alsoBump`, e.g. popular templates), to a new
- * generation.
+ * generation. The rows a create made (`createdSince` given) are stored as their by-id entries instead: their ids
+ * are new, so the pages read next find them in the cache.
  */
 export async function invalidateTemplates(
   cache: Cache,
-  change: { before: readonly TemplateRow[]; after: readonly TemplateRow[] },
+  change: { before: readonly TemplateRow[]; after: readonly TemplateRow[]; createdSince?: number | undefined },
   alsoBump: readonly string[] = [],
 ): Promise<void> {
   const rows = [...change.before, ...change.after];
-  const ids = [...new Set(rows.map((r) => r.id))];
+  const existed = new Set(change.before.map((r) => r.id));
+  const created = change.createdSince === undefined ? [] : change.after.filter((r) => !existed.has(r.id));
+  const createdIds = new Set(created.map((r) => r.id));
+  const ids = [...new Set(rows.map((r) => r.id))].filter((id) => !createdIds.has(id));
   const names = [...new Set(rows.map((r) => r.name))];
   const pageKinds = new Set([K.pages, ...rows.map((r) => categoryPagesKind(r.category))]);
   await Promise.all([
     cache.delete(K.byId, ids),
+    created.length && cache.storeCreated(K.byId, created.map((r) => ({ key: r.id, value: r })), change.createdSince ?? 0, cache.ttl.templateMs),
     cache.delete(K.byName, names),
     cache.delete(K.versions, ids),
     cache.bumpGeneration(K.categories),

@@ -13,8 +13,20 @@ import { assertValidTemplate, normaliseVariables, templateProblems } from './tem
 export interface TemplateServiceDeps {
   db: Kysely<Database>;
   config: Config;
-  /** Called after a write commits, with the rows as they were before and after it. */
-  onTemplatesChanged?: (change: { before: TemplateRow[]; after: TemplateRow[] }) => void | Promise<void>;
+  /**
+   * Called after a write commits, with the rows as they were before and after it; for a create, also with what
+   * `markBeforeCreate` returned before the insert.
+   */
+  onTemplatesChanged?: (change: TemplateChange) => void | Promise<void>;
+  /** Called before a create writes (the cache's invalidation mark, so the created rows can be stored safely). */
+  markBeforeCreate?: () => number;
+}
+
+export interface TemplateChange {
+  before: TemplateRow[];
+  after: TemplateRow[];
+  /** For a create: `markBeforeCreate()`'s value, taken before the rows were inserted. */
+  createdSince?: number;
 }
 
 export interface VariableInput {
@@ -65,8 +77,8 @@ function newTemplateRow(f: ReturnType<typeof toFields>): NewTemplateRow {
   };
 }
 
-async function notify(deps: TemplateServiceDeps, before: TemplateRow[], after: TemplateRow[]) {
-  await deps.onTemplatesChanged?.({ before, after });
+async function notify(deps: TemplateServiceDeps, before: TemplateRow[], after: TemplateRow[], createdSince?: number) {
+  await deps.onTemplatesChanged?.(createdSince === undefined ? { before, after } : { before, after, createdSince });
 }
 
 function nameConflict(name: string) {
@@ -81,13 +93,14 @@ export async function createTemplate(deps: TemplateServiceDeps, input: CreateTem
   const fields = toFields(input);
   assertValidTemplate(fields, deps.config.templates);
   let row: TemplateRow;
+  const mark = deps.markBeforeCreate?.();
   try {
     [row] = (await repo.insertTemplatesTogether(deps.db, [newTemplateRow(fields)])) as [TemplateRow];
   } catch (err) {
     if (isUniqueViolation(err)) throw nameConflict(fields.name);
     throw err;
   }
-  await notify(deps, [], [row]);
+  await notify(deps, [], [row], mark);
   return row;
 }
 
@@ -125,6 +138,7 @@ export async function createTemplates(
     throw onlyConflicts ? conflict(`Batch rejected: ${summary}`, { items }) : badInput(`Batch rejected: ${summary}`, { items });
   }
   let rows: TemplateRow[];
+  const mark = deps.markBeforeCreate?.();
   try {
     // One statement: every template and its first version, or nothing.
     rows = await repo.insertTemplates(deps.db, fields.map(newTemplateRow));
@@ -134,7 +148,7 @@ export async function createTemplates(
   }
   const byName = new Map(rows.map((r) => [r.name, r]));
   const ordered = fields.map((f) => byName.get(f.name) as TemplateRow);
-  await notify(deps, [], ordered);
+  await notify(deps, [], ordered, mark);
   return ordered;
 }
 
