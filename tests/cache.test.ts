@@ -201,6 +201,38 @@ describe('cachedBatch', () => {
     expect(await cache.getMany('k', ['b', 'c'])).toEqual([undefined, 'created']);
   });
 
+  it('patches a list-shaped kind in place, in process only, and a load running meanwhile stores nothing', async () => {
+    const cache = createCache(config(), logger);
+    const lists = (keys: readonly string[]) => keys.map((k) => [k]);
+    await cachedBatch(cache, 'L', ['a', 'b', 'k'], async (keys) => lists(keys), { generational: true });
+    const loaded = await cachedBatch(
+      cache,
+      'L',
+      ['c'],
+      async (keys) => {
+        // A write patches while this load reads the database: what it read may predate the write.
+        const patched = cache.patchGeneration<string[]>('L', (key, v) => (key === 'a' ? [...v, 'x'] : key === 'b' ? undefined : v));
+        expect(patched).toBe(true);
+        return lists(keys);
+      },
+      { generational: true },
+    );
+    expect(loaded).toEqual([['c']]);
+    const gen = await cache.generation('L');
+    expect(await cache.getMany('L', ['a', 'b', 'c', 'k'].map((k) => `g${gen}:${k}`))).toEqual([['a', 'x'], undefined, undefined, ['k']]);
+    // After a bump nothing of the old generation is patched, or found.
+    await cache.bumpGeneration('L');
+    expect(cache.patchGeneration<string[]>('L', () => ['y'])).toBe(true);
+    const next = await cache.generation('L');
+    expect(await cache.getMany('L', [`g${next}:a`, `g${gen}:a`])).toEqual([undefined, ['a', 'x']]);
+    // A shared store's entries cannot be listed by one process: nothing is patched, the caller must bump.
+    const shared = createCache(config(), logger, { store: new Map() as unknown as KeyvStoreAdapter });
+    await cachedBatch(shared, 'L', ['a'], async (keys) => lists(keys), { generational: true });
+    expect(shared.patchGeneration<string[]>('L', () => ['y'])).toBe(false);
+    const sharedGen = await shared.generation('L');
+    expect(await shared.getMany('L', [`g${sharedGen}:a`])).toEqual([['a']]);
+  });
+
   it('stores what it loaded for the other keys of a kind while one key of it is invalidated', async () => {
     const cache = createCache(config(), logger);
     let release!: () => void;

@@ -205,7 +205,7 @@ describe('reading templates', () => {
     expect(warm.statements).toHaveLength(0); // the page's ids, its rows and versions all come from the cache
   });
 
-  it('stores a created template as its by-id entry: reading it, or the page it joins, needs no statement for its row', async () => {
+  it('stores a created template as its by-id entry and puts it in the cached pages: reading either needs no statement', async () => {
     const query = `{ templates(first: 10) { edges { node { id name content version } } } }`;
     await app.gql(query); // the page and its rows are cached
     const t = await create();
@@ -213,10 +213,11 @@ describe('reading templates', () => {
     expect(byId.statements).toHaveLength(0);
     const row = await dbRow(t.id);
     expect(byId.result.data.template).toEqual({ id: t.id, name: row!.name, content: row!.content, version: row!.version, createdAt: row!.created_at.toISOString() });
-    // The page moved (the new template heads it): its ids are read again, its rows all come from the cache.
+    // The cached page took the new template in place: it heads the page, read with no statement at all.
     const page = await app.countStatements(() => app.gql(query));
-    expect(page.statements.map((s) => s.repositoryFunction)).toEqual(['findTemplatePageKeys']);
+    expect(page.statements).toHaveLength(0);
     expect(page.result.data.templates.edges[0].node.id).toBe(t.id);
+    expect(page.result.data.templates.edges[0].node).toEqual(byId.result.data.template && { id: t.id, name: row!.name, content: row!.content, version: row!.version });
   });
 
   it('keeps a page cached until a write that could change it, which the next read shows', async () => {
@@ -231,15 +232,16 @@ describe('reading templates', () => {
       await read(cat);
       expect((await read(cat)).statements, `warm page of ${cat}`).toBe(0);
     }
-    // A new template in one category: its own and the unfiltered pages show it; another category's stays cached.
+    // A new template in one category: its own and the unfiltered pages show it (a create puts it in the cached
+    // pages in place); another category's page is untouched. All three are still read from the cache.
     const t = await create({ category: 'data' });
     const quality = await read('quality');
     expect(quality.statements).toBe(0);
     expect(quality.ids).not.toContain(t.id);
     for (const cat of ['data', null]) {
       const page = await read(cat);
-      expect(page.statements).toBeGreaterThan(0);
-      expect(page.ids).toContain(t.id);
+      expect(page.statements).toBe(0);
+      expect(page.ids[0]).toBe(t.id);
     }
     // Moved to another category: it leaves the first category's cached page and joins the other's.
     const moved = await app.gql(`mutation($id: ID!) { updateTemplate(id: $id, input: { category: "quality" }) { category } }`, { id: t.id });
@@ -263,6 +265,80 @@ describe('reading templates', () => {
     const updated = await app.gql(`mutation($id: ID!) { updateTemplate(id: $id, input: { description: "after", content: "Changed: {{ task }} in {{ language }}" }) { version } }`, { id: t.id });
     expect(updated.errors).toBeUndefined();
     expect(find(await app.gql(query, { cat: row!.category }))).toMatchObject({ description: 'after', version: 2 });
+  });
+});
+
+describe('cached pages across creates', () => {
+  it('every cached page, in every order, filter and position, equals the database after each kind of create', async () => {
+    const fresh = await createTestApp();
+    try {
+      const authors = ['alice', 'bob', null];
+      const categories = ['data', 'quality'];
+      let n = 0;
+      const one = () => {
+        n += 1;
+        return { name: `pp-${String(n).padStart(3, '0')}`, description: n % 2 ? 'odd one' : null, category: categories[n % 2]!, content: 'x', createdBy: authors[n % 3] };
+      };
+      const createOne = async () => {
+        const res = await fresh.gql(CREATE, { input: one() });
+        expect(res.errors).toBeUndefined();
+      };
+      for (let i = 0; i < 9; i++) await createOne();
+      const filters = [{}, { category: 'data' }, { createdBy: 'alice' }, { category: 'quality', createdBy: 'bob' }, { search: 'odd' }, { includeInactive: true }];
+      const orders = [{ field: 'CREATED_AT' }, { field: 'CREATED_AT', direction: 'ASC' }, { field: 'UPDATED_AT' }, { field: 'NAME' }];
+      const Q = `query($f: TemplateFilter, $o: TemplateOrder, $first: Int, $after: String) {
+        templates(filter: $f, orderBy: $o, first: $first, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }
+      }`;
+      // Reads every first and second page: each is then cached, and checked against the database after every create.
+      const readAll = async () => {
+        let statements = 0;
+        for (const f of filters) {
+          for (const o of orders) {
+            for (const first of [1, 3, 20]) {
+              const p1 = await fresh.countStatements(() => fresh.gql(Q, { f, o, first }));
+              expect(p1.result.errors).toBeUndefined();
+              statements += p1.statements.length;
+              const { hasNextPage, endCursor } = p1.result.data.templates.pageInfo;
+              if (!hasNextPage) continue;
+              const p2 = await fresh.countStatements(() => fresh.gql(Q, { f, o, first, after: endCursor }));
+              expect(p2.result.errors).toBeUndefined();
+              statements += p2.statements.length;
+            }
+          }
+        }
+        return statements;
+      };
+      await readAll();
+      expect(await readAll()).toBe(0);
+      // One create at a time, several sharing one statement (and so one created_at), and a batch: after each, the
+      // helper compares every cached page with the database.
+      for (let round = 0; round < 3; round++) {
+        await createOne();
+        const together = await Promise.all([1, 2, 3].map(() => fresh.gql(CREATE, { input: one() })));
+        for (const r of together) expect(r.errors).toBeUndefined();
+        const batch = await fresh.gql(`mutation($inputs: [CreateTemplateInput!]!) { createTemplates(inputs: $inputs) { id } }`, { inputs: [one(), one()] });
+        expect(batch.errors).toBeUndefined();
+        const { checked } = await fresh.assertCacheMatchesDatabase();
+        // At least the 45 first pages ordered by a time without a search (5 filters, 3 orders, 3 sizes) were kept.
+        expect(checked).toBeGreaterThanOrEqual(45);
+        // Time-ordered pages without a search were kept (the newest-first unfiltered first page needs no statement);
+        // name-ordered and searched pages that a new row could join were dropped and are read again.
+        const head = await fresh.countStatements(() => fresh.gql(Q, { f: {}, o: { field: 'CREATED_AT' }, first: 20 }));
+        expect(head.statements).toHaveLength(0);
+        expect(head.result.data.templates.edges).toHaveLength(Math.min(n, 20));
+        const byName = await fresh.countStatements(() => fresh.gql(Q, { f: {}, o: { field: 'NAME' }, first: 20 }));
+        expect(byName.statements.length).toBeGreaterThan(0);
+        await readAll();
+      }
+      // An update still moves every page of its kinds to a new generation.
+      const any = (await fresh.gql(Q, { f: {}, o: { field: 'CREATED_AT' }, first: 1 })).data.templates.edges[0].node.id;
+      const upd = await fresh.gql(`mutation($id: ID!) { updateTemplate(id: $id, input: { description: "changed" }) { id } }`, { id: any });
+      expect(upd.errors).toBeUndefined();
+      const afterUpdate = await fresh.countStatements(() => fresh.gql(Q, { f: {}, o: { field: 'CREATED_AT' }, first: 20 }));
+      expect(afterUpdate.statements.length).toBeGreaterThan(0);
+    } finally {
+      await fresh.close();
+    }
   });
 });
 

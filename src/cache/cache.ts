@@ -87,6 +87,15 @@ export interface Cache {
   /** Orphans every entry of a list-shaped kind by moving it to a new generation. */
   bumpGeneration(kind: string): Promise<void>;
   /**
+   * In process only: rewrites every cached entry of a list-shaped kind's current generation with `patch` (given
+   * the entry's key without its generation, and its value; it returns the new value, the same value to keep
+   * it, or `undefined` to drop it), instead of moving the kind to a new generation. It runs at once, so no other
+   * write can interleave, and loads of the kind already running store nothing afterwards (as after a bump).
+   * Returns false, having changed nothing, for a shared store, whose entries this process cannot enumerate:
+   * the caller then bumps the generation.
+   */
+  patchGeneration<V>(kind: string, patch: (key: string, value: V) => V | undefined): boolean;
+  /**
    * A counter that moves on every local invalidation of `kind`: a loader reads it before going to the
    * database, then asks `invalidatedSince` per key whether what it loaded may predate a write.
    */
@@ -312,6 +321,23 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
   const genKey = (kind: string) => internalKey(GENERATION_KIND, kind);
   // In process the generations live outside the LRU, so eviction can never bring an old generation back.
   const localGenerations = new Map<string, string>();
+  // In process: the keys stored under each list-shaped kind's current generation, so patchGeneration can find
+  // them. Keys whose entries were since evicted are dropped when found, or when the set outgrows the store.
+  const generationKeys = new Map<string, Set<string>>();
+  function trackGenerationKeys(kind: string, keys: readonly string[]) {
+    const gen = localGenerations.get(kind);
+    if (!memory || gen === undefined) return;
+    const current = `g${gen}:`;
+    let tracked = generationKeys.get(kind);
+    for (const key of keys) {
+      if (!key.startsWith(current)) continue;
+      if (!tracked) generationKeys.set(kind, (tracked = new Set()));
+      tracked.add(key);
+    }
+    if (tracked && tracked.size > config.maxEntries) {
+      for (const key of tracked) if (memory.peek(keyOf(kind, key)) === undefined) tracked.delete(key);
+    }
+  }
   // Local invalidations, so a load racing a write does not store what it read: per kind a sequence; per key,
   // for the latest `invalidationTrackMax` keys invalidated, the sequence of its latest invalidation (the map
   // is kept in invalidation order, so its first entry is the oldest); and per kind a floor, the sequence every
@@ -382,6 +408,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     const usable = entries.filter((e) => e.token !== UNKNOWN_TOKEN);
     if (usable.length === 0) return;
     const ttl = Math.min(ttlMs, longestTtlMs);
+    trackGenerationKeys(kind, usable.map((e) => e.key));
     try {
       await guarded(() =>
         keyv.setMany(
@@ -457,6 +484,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
       raiseFloor(kind, nextInvalidation(kind)); // every key of the kind
       if (memory) {
         localGenerations.set(kind, newToken());
+        generationKeys.delete(kind);
         return;
       }
       try {
@@ -465,6 +493,33 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
         remember([], [kind]);
         noteFailure(kind, err);
       }
+    },
+
+    patchGeneration<V>(kind: string, patch: (key: string, value: V) => V | undefined): boolean {
+      if (!memory) return false;
+      raiseFloor(kind, nextInvalidation(kind)); // loads already running store nothing
+      const gen = localGenerations.get(kind);
+      const tracked = generationKeys.get(kind);
+      if (gen === undefined || !tracked) return true;
+      const current = `g${gen}:`;
+      for (const key of tracked) {
+        const full = keyOf(kind, key);
+        // What Keyv stored: { value: envelope, expires }.
+        const raw = memory.peek(full) as { value: Envelope<V>; expires?: number } | undefined;
+        if (raw === undefined) {
+          tracked.delete(key);
+          continue;
+        }
+        const next = patch(key.slice(current.length), raw.value.v);
+        if (next === raw.value.v) continue;
+        if (next === undefined) {
+          void memory.delete(full); // gone at once: the store's delete does not wait on anything
+          tracked.delete(key);
+          continue;
+        }
+        memory.replace(full, { ...raw, value: { v: next, s: raw.value.s } });
+      }
+      return true;
     },
 
     invalidationSeq(kind: string): number {

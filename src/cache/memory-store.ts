@@ -81,6 +81,21 @@ export class MemoryStore implements KeyvStoreAdapter {
     for (const e of entries) this.#lru.set(e.key, deepFreeze(e.value), e.ttl ? { ttl: e.ttl } : undefined);
   }
 
+  /**
+   * The entry as stored (for Keyv: `{ value, expires }`), at once and without making it recently used;
+   * `undefined` when absent or expired.
+   */
+  peek(key: string): unknown {
+    return this.#lru.peek(key);
+  }
+
+  /** Replaces an entry that is present, at once, keeping its time to live; false when it is absent. */
+  replace(key: string, value: {}): boolean {
+    if (!this.#lru.has(key)) return false;
+    this.#lru.set(key, deepFreeze(value), { noUpdateTTL: true });
+    return true;
+  }
+
   async delete(key: string): Promise<boolean> {
     return this.#lru.delete(key);
   }

@@ -2,16 +2,22 @@ import type { Kysely } from 'kysely';
 import type { Cache } from '../../cache/index.ts';
 import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
-import { categoryPagesKind, createTemplateLoaders, TEMPLATE_CACHE_KINDS as K } from './templates.loaders.ts';
-import { findRecentlyUpdatedActiveTemplateIds } from './templates.repository.ts';
+import {
+  categoryPagesKind,
+  createTemplateLoaders,
+  pageAfterCreates,
+  TEMPLATE_CACHE_KINDS as K,
+  templatePageQueryFromKey,
+} from './templates.loaders.ts';
+import { findRecentlyUpdatedActiveTemplateIds, type TemplatePageKey } from './templates.repository.ts';
 import type { TemplateRow } from './templates.table.ts';
 
 /**
  * Removes what a committed template write changed: by-id, by-name (old and new names) and versions entries,
  * and moves the categories, the pages (all unfiltered ones, and those of the categories the rows were and are
  * in), plus any other list-shaped kind that embeds templates (`alsoBump`, e.g. popular templates), to a new
- * generation. The rows a create made (`createdSince` given) are stored as their by-id entries instead: their ids
- * are new, so the pages read next find them in the cache.
+ * generation. A create (`createdSince` given, nothing before) is cheaper to follow: its rows are stored as
+ * their by-id entries (their ids are new), and the pages held in process take them in place and stay cached.
  */
 export async function invalidateTemplates(
   cache: Cache,
@@ -19,19 +25,28 @@ export async function invalidateTemplates(
   alsoBump: readonly string[] = [],
 ): Promise<void> {
   const rows = [...change.before, ...change.after];
-  const existed = new Set(change.before.map((r) => r.id));
-  const created = change.createdSince === undefined ? [] : change.after.filter((r) => !existed.has(r.id));
-  const createdIds = new Set(created.map((r) => r.id));
-  const ids = [...new Set(rows.map((r) => r.id))].filter((id) => !createdIds.has(id));
+  const created = change.createdSince !== undefined && change.before.length === 0 ? change.after : [];
   const names = [...new Set(rows.map((r) => r.name))];
-  const pageKinds = new Set([K.pages, ...rows.map((r) => categoryPagesKind(r.category))]);
+  let pageKinds = [...new Set([K.pages, ...rows.map((r) => categoryPagesKind(r.category))])];
+  let ids = [...new Set(rows.map((r) => r.id))];
+  if (created.length) {
+    // First the rows, so a patched page never points at a row the cache lacks.
+    await cache.storeCreated(K.byId, created.map((r) => ({ key: r.id, value: r })), change.createdSince ?? 0, cache.ttl.templateMs);
+    ids = [];
+    // A shared store's pages cannot be listed by this process: those kinds move to a new generation.
+    pageKinds = pageKinds.filter(
+      (kind) =>
+        !cache.patchGeneration<readonly TemplatePageKey[]>(kind, (key, keys) =>
+          pageAfterCreates(templatePageQueryFromKey(key), keys, created),
+        ),
+    );
+  }
   await Promise.all([
     cache.delete(K.byId, ids),
-    created.length && cache.storeCreated(K.byId, created.map((r) => ({ key: r.id, value: r })), change.createdSince ?? 0, cache.ttl.templateMs),
     cache.delete(K.byName, names),
     cache.delete(K.versions, ids),
     cache.bumpGeneration(K.categories),
-    ...[...pageKinds].map((kind) => cache.bumpGeneration(kind)),
+    ...pageKinds.map((kind) => cache.bumpGeneration(kind)),
     ...alsoBump.map((kind) => cache.bumpGeneration(kind)),
   ]);
 }

@@ -139,6 +139,42 @@ export function templatePageQueryFromKey(key: string): TemplatePageQuery {
 }
 
 /**
+ * A cached page (`q`, holding `keys`) after `created` were inserted: the same array when none of them can be in
+ * it, the page with them in place (cut to its length) when it is ordered by a time, `undefined` (drop it) when
+ * it is ordered by name or filtered by a search, where only PostgreSQL's collation and matching can tell.
+ */
+export function pageAfterCreates(
+  q: TemplatePageQuery,
+  keys: readonly TemplatePageKey[],
+  created: readonly TemplateRow[],
+): readonly TemplatePageKey[] | undefined {
+  const f = q.filter;
+  let page = keys;
+  for (const row of created) {
+    if (!row.is_active && !f.includeInactive) continue;
+    if ((f.category && f.category !== row.category) || (f.createdBy && f.createdBy !== row.created_by)) continue;
+    if (f.search || q.column === 'name') return undefined;
+    const mine: TemplatePageKey = { id: row.id, key: (q.column === 'created_at' ? row.created_at : row.updated_at).getTime() };
+    // Keyset order: by the time, then by id (PostgreSQL orders uuids as their lower-case hex), both in q.direction.
+    const precedes = (a: TemplatePageKey, b: TemplatePageKey) => {
+      const ahead = a.key !== b.key ? a.key > b.key : a.id > b.id;
+      return q.direction === 'desc' ? ahead : !ahead;
+    };
+    if (q.after && !precedes({ id: q.after.id, key: (q.after.value as Date).getTime() }, mine)) continue;
+    // A load that saw the row committed, and was stored before this patch, holds it already.
+    if (page.some((k) => k.id === row.id)) continue;
+    const at = page.findIndex((k) => precedes(mine, k));
+    if (at === -1) {
+      // After the last key: in this page only when it held every row there was (it is not full).
+      if (page.length < q.limit) page = [...page, mine];
+      continue;
+    }
+    page = [...page.slice(0, at), mine, ...page.slice(at)].slice(0, q.limit);
+  }
+  return page;
+}
+
+/**
  * One page of templates as (id, sort key) pairs, read through the cache (list TTL): a list read again before
  * the next template write that could change it costs no statement. Concurrent reads of a page share one load.
  */
