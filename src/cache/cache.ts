@@ -299,7 +299,11 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     return result;
   }
 
-  const newToken = () => randomBytes(6).toString('base64url');
+  // Generation and stamp tokens: unique per process (a random prefix drawn once) and within it (a counter), without
+  // drawing random bytes on every write.
+  const tokenPrefix = randomBytes(9).toString('base64url');
+  let tokenCount = 0;
+  const newToken = () => `${tokenPrefix}${(tokenCount += 1).toString(36)}`;
   // A shared store is written by other processes too: every invalidated key gets a fresh stamp, and an entry
   // counts only while it carries the stamp that was current when its value was read from the database.
   // (In process, `invalidatedSince` already keeps a load that raced a write to its key from being stored.)
