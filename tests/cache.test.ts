@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyvStoreAdapter } from 'keyv';
 import { startApp } from '../src/app.ts';
-import { cachedBatch, createCache, MemoryStore } from '../src/cache/index.ts';
+import { cachedBatch, createCache, MAX_PATCHED_ENTRIES, MemoryStore } from '../src/cache/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { warmTemplateCache } from '../src/domains/templates/templates.cache.ts';
 import { createLogger } from '../src/logger.ts';
@@ -225,6 +225,12 @@ describe('cachedBatch', () => {
     expect(cache.patchGeneration<string[]>('L', () => ['y'])).toBe(true);
     const next = await cache.generation('L');
     expect(await cache.getMany('L', [`g${next}:a`, `g${gen}:a`])).toEqual([undefined, ['a', 'x']]);
+    // Past MAX_PATCHED_ENTRIES entries of a kind, a bump is cheaper: nothing is patched, the caller must bump.
+    const many = Array.from({ length: MAX_PATCHED_ENTRIES + 1 }, (_, i) => `p${i}`);
+    await cachedBatch(cache, 'M', many, async (keys) => lists(keys), { generational: true });
+    expect(cache.patchGeneration<string[]>('M', () => ['y'])).toBe(false);
+    const mGen = await cache.generation('M');
+    expect(await cache.getMany('M', [`g${mGen}:p0`])).toEqual([['p0']]);
     // A shared store's entries cannot be listed by one process: nothing is patched, the caller must bump.
     const shared = createCache(config(), logger, { store: new Map() as unknown as KeyvStoreAdapter });
     await cachedBatch(shared, 'L', ['a'], async (keys) => lists(keys), { generational: true });

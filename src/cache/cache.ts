@@ -91,8 +91,8 @@ export interface Cache {
    * the entry's key without its generation, and its value; it returns the new value, the same value to keep
    * it, or `undefined` to drop it), instead of moving the kind to a new generation. It runs at once, so no other
    * write can interleave, and loads of the kind already running store nothing afterwards (as after a bump).
-   * Returns false, having changed nothing, for a shared store, whose entries this process cannot enumerate:
-   * the caller then bumps the generation.
+   * Returns false, having changed nothing, for a shared store, whose entries this process cannot enumerate, and
+   * for a kind holding more than MAX_PATCHED_ENTRIES entries: the caller then bumps the generation.
    */
   patchGeneration<V>(kind: string, patch: (key: string, value: V) => V | undefined): boolean;
   /**
@@ -129,6 +129,8 @@ const STAMP_KIND = 'stamp';
 const UNKNOWN_TOKEN = '\u0000unknown';
 const KEY_COUNT_SAMPLE_MS = 5_000;
 const MAX_PENDING_INVALIDATIONS = 10_000;
+/** patchGeneration declines (the caller bumps instead) when a kind holds more entries than this. */
+export const MAX_PATCHED_ENTRIES = 500;
 
 /** What is stored per entry: the value and the invalidation stamp current when it was loaded. */
 interface Envelope<V> {
@@ -501,9 +503,11 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
 
     patchGeneration<V>(kind: string, patch: (key: string, value: V) => V | undefined): boolean {
       if (!memory) return false;
-      raiseFloor(kind, nextInvalidation(kind)); // loads already running store nothing
       const gen = localGenerations.get(kind);
       const tracked = generationKeys.get(kind);
+      // Past so many entries, one bump is cheaper than patching them all on every write.
+      if (tracked && tracked.size > MAX_PATCHED_ENTRIES) return false;
+      raiseFloor(kind, nextInvalidation(kind)); // loads already running store nothing
       if (gen === undefined || !tracked) return true;
       const current = `g${gen}:`;
       for (const key of tracked) {

@@ -1,6 +1,7 @@
 export {
   CACHE_FORMAT_VERSION,
   createCache,
+  MAX_PATCHED_ENTRIES,
   type Cache,
   type CacheCounters,
   type CacheEntry,
