@@ -36,16 +36,39 @@ export function pageSize(first: number | null | undefined, limits: { defaultSize
   return n;
 }
 
+/** One edge: its cursor is encoded only when read (most queries select the nodes alone). */
+class Edge<R, N> {
+  readonly node: N;
+  readonly #row: R;
+  readonly #cursorOf: (row: R) => string;
+  constructor(row: R, node: N, cursorOf: (row: R) => string) {
+    this.#row = row;
+    this.node = node;
+    this.#cursorOf = cursorOf;
+  }
+  get cursor(): string {
+    return this.#cursorOf(this.#row);
+  }
+}
+
 /**
  * A Relay connection from a keyset query that fetched one row more than the page (that extra row only says
- * whether another page follows).
+ * whether another page follows). Cursors are encoded only for the edges, and the end, a client asks for.
  */
 export function connectionFromRows<R, N = R>(
   rows: readonly R[],
   first: number,
   cursorOf: (row: R) => string,
   nodeOf: (row: R) => N = (row) => row as unknown as N,
-): { edges: { cursor: string; node: N }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } {
-  const edges = rows.slice(0, first).map((row) => ({ cursor: cursorOf(row), node: nodeOf(row) }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+): { edges: { readonly cursor: string; readonly node: N }[]; pageInfo: { hasNextPage: boolean; readonly endCursor: string | null } } {
+  const edges = rows.slice(0, first).map((row) => new Edge(row, nodeOf(row), cursorOf));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
+    },
+  };
 }
