@@ -373,6 +373,32 @@ describe('with a cache and a slow-request threshold (in-process)', () => {
     expect(metric(text, 'cache_keys')).toBe(12);
   });
 
+  it('below the info level logs only slow requests, each with its request id', async () => {
+    const quiet: Record<string, any>[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split('\n')) if (line.trim()) quiet.push(JSON.parse(line));
+        done();
+      },
+    });
+    const serve = (slowRequestMs: number) =>
+      createServer({
+        ...app.deps,
+        config: { ...app.deps.config, ops: { ...app.deps.config.ops, slowRequestMs } },
+        observability: undefined,
+        logger: createLogger('warn', sink),
+      });
+    const call = (server: Server, name: string) =>
+      server.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `query ${name} { __typename }` }) });
+    const fast = await call(serve(60_000), 'Fast');
+    expect(fast.status).toBe(200);
+    const slowRes = await call(serve(0), 'Slow');
+    expect(quiet.filter((l) => l.operationName === 'Fast')).toEqual([]);
+    const slow = quiet.filter((l) => l.operationName === 'Slow');
+    expect(slow).toHaveLength(1);
+    expect(slow[0]).toMatchObject({ msg: 'slow request', level: 40, reqId: slowRes.headers.get('x-request-id') });
+  });
+
   it('logs and counts requests slower than SLOW_REQUEST_MS', async () => {
     await post('query Cats { categories { category } }');
     const slow = logs.find((l) => l.msg === 'slow request' && l.operationName === 'Cats');

@@ -30,10 +30,14 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
     instrumentation: {
       request({ request }, wrapped) {
         const id = acceptRequestId(request.headers.get(REQUEST_ID_HEADER)) ?? randomUUID();
+        let child: Logger | undefined;
         const state: RequestState = {
           id,
           startedAt: performance.now(),
-          logger: logger.child({ reqId: id }),
+          // Made on first use: most requests log nothing below the configured level.
+          get logger() {
+            return (child ??= logger.child({ reqId: id }));
+          },
           statements: 0,
           operationName: undefined,
           operationType: undefined,
@@ -70,6 +74,7 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
       const durationMs = performance.now() - state.startedAt;
       const failed = response.status >= 500 || state.errorCodes.length > 0;
       const slow = stats.record({ durationMs, failed, statements: state.statements });
+      if (!slow && !logger.isLevelEnabled('info')) return;
       const entry = {
         method: request.method,
         path,
