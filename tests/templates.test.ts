@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestContext } from '../src/context.ts';
+import { invalidateTemplates } from '../src/domains/templates/templates.cache.ts';
 import { createTemplate } from '../src/domains/templates/templates.service.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 
@@ -336,6 +337,34 @@ describe('cached pages across creates', () => {
       expect(upd.errors).toBeUndefined();
       const afterUpdate = await fresh.countStatements(() => fresh.gql(Q, { f: {}, o: { field: 'CREATED_AT' }, first: 20 }));
       expect(afterUpdate.statements.length).toBeGreaterThan(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('a create whose row changed again before its cache update', () => {
+  it('moves the pages to a new generation instead of putting the row in them as inserted', async () => {
+    const fresh = await createTestApp();
+    try {
+      const Q = `{ templates(first: 5, filter: { category: "quality" }) { edges { node { id } } } }`;
+      const res = await fresh.gql(CREATE, { input: input({ category: 'quality' }) });
+      expect(res.errors).toBeUndefined();
+      await fresh.gql(Q); // cached
+      const mark = fresh.deps.cache.invalidationSeq('template');
+      const [row] = await fresh.deps.db
+        .insertInto('prompt_templates')
+        .values({ name: `late-${Date.now()}`, category: 'quality', content: 'x', variables: '[]', description: null, created_by: null })
+        .returningAll()
+        .execute();
+      // An update moved the new row to another category, and invalidated it, before the create's cache update ran.
+      await fresh.deps.db.updateTable('prompt_templates').set({ category: 'data' }).where('id', '=', row!.id).execute();
+      await fresh.deps.cache.delete('template', [row!.id]);
+      await invalidateTemplates(fresh.deps.cache, { before: [], after: [row!], createdSince: mark });
+      const page = await fresh.countStatements(() => fresh.gql(Q));
+      expect(page.result.data.templates.edges.map((e: any) => e.node.id)).toEqual([res.data.createTemplate.id]);
+      expect(page.statements.map((s) => s.repositoryFunction)).toEqual(['findTemplatePageKeys']);
+      await fresh.assertCacheMatchesDatabase();
     } finally {
       await fresh.close();
     }

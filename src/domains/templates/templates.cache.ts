@@ -33,13 +33,17 @@ export async function invalidateTemplates(
     // First the rows, so a patched page never points at a row the cache lacks.
     await cache.storeCreated(K.byId, created.map((r) => ({ key: r.id, value: r })), change.createdSince ?? 0, cache.ttl.templateMs);
     ids = [];
-    // A shared store's pages cannot be listed by this process: those kinds move to a new generation.
-    pageKinds = pageKinds.filter(
-      (kind) =>
-        !cache.patchGeneration<readonly TemplatePageKey[]>(kind, (key, keys) =>
-          pageAfterCreates(templatePageQueryFromKey(key), keys, created),
-        ),
-    );
+    // A row changed again since its insert (an update that committed first) must not enter a page as inserted:
+    // then, as with a shared store, whose pages this process cannot list, the kinds move to a new generation.
+    const since = change.createdSince ?? 0;
+    if (created.every((r) => !cache.invalidatedSince(K.byId, r.id, since))) {
+      pageKinds = pageKinds.filter(
+        (kind) =>
+          !cache.patchGeneration<readonly TemplatePageKey[]>(kind, (key, keys) =>
+            pageAfterCreates(templatePageQueryFromKey(key), keys, created),
+          ),
+      );
+    }
   }
   await Promise.all([
     cache.delete(K.byId, ids),
