@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestContext } from '../src/context.ts';
 import { invalidateTemplates } from '../src/domains/templates/templates.cache.ts';
+import { createTemplateLoaders, loadTemplatePageKeys } from '../src/domains/templates/templates.loaders.ts';
+import { encodeCursor } from '../src/lib/cursor.ts';
 import { createTemplate } from '../src/domains/templates/templates.service.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 
@@ -364,6 +366,79 @@ describe('a create whose row changed again before its cache update', () => {
       const page = await fresh.countStatements(() => fresh.gql(Q));
       expect(page.result.data.templates.edges.map((e: any) => e.node.id)).toEqual([res.data.createTemplate.id]);
       expect(page.statements.map((s) => s.repositoryFunction)).toEqual(['findTemplatePageKeys']);
+      await fresh.assertCacheMatchesDatabase();
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('reads that start after a write answered', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // A database whose answers arrive late (a busy network or event loop): the statement has run, its rows are on
+  // their way. Loads through it began before the write below, and their answers come after it.
+  const late = (db: TestApp['deps']['db']) =>
+    db.withPlugin({
+      transformQuery: (a) => a.node,
+      transformResult: async (a) => {
+        await sleep(300);
+        return a.result;
+      },
+    });
+
+  it('see a created template, although a load of the same page began before the create', async () => {
+    const fresh = await createTestApp();
+    try {
+      expect((await fresh.gql(CREATE, { input: input() })).errors).toBeUndefined();
+      const page = { filter: {}, column: 'created_at' as const, direction: 'desc' as const, limit: 6 };
+      const early = loadTemplatePageKeys(late(fresh.deps.db), fresh.deps.cache, fresh.deps.config.templates.categories, page);
+      await sleep(100);
+      const made = await fresh.gql(CREATE, { input: input() });
+      expect(made.errors).toBeUndefined();
+      const list = await fresh.gql(`{ templates(first: 5) { edges { node { id } } } }`);
+      expect(list.data.templates.edges[0].node.id).toBe(made.data.createTemplate.id);
+      expect((await early).map((k) => k.id)).not.toContain(made.data.createTemplate.id); // it read before the create
+      await fresh.assertCacheMatchesDatabase();
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('see an updated template, although a load of it began before the update', async () => {
+    const fresh = await createTestApp();
+    try {
+      const t = (await fresh.gql(CREATE, { input: input() })).data.createTemplate;
+      await fresh.deps.cache.delete('template', [t.id]); // not cached: the next read loads it
+      const early = createTemplateLoaders(late(fresh.deps.db), fresh.deps.cache).templateById.load(t.id);
+      await sleep(100);
+      const upd = await fresh.gql(`mutation($id: ID!) { updateTemplate(id: $id, input: { description: "after" }) { id } }`, { id: t.id });
+      expect(upd.errors).toBeUndefined();
+      const read = await fresh.gql(`query($id: ID!) { template(id: $id) { description } }`, { id: t.id });
+      expect(read.data.template.description).toBe('after');
+      expect((await early)?.description).toBe('A test template');
+      await fresh.assertCacheMatchesDatabase();
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('an upper-case id in a cursor reads as its lower-case form, and a create at the cursor is placed as PostgreSQL places it', async () => {
+    const fresh = await createTestApp();
+    try {
+      const Q = `query($after: String) { templates(first: 5, after: $after, orderBy: { field: CREATED_AT, direction: ASC }) { edges { node { id } } } }`;
+      const T = Date.now() + 86_400_000;
+      const upper = encodeCursor('t:created_at:asc', [T, 'FFFFFFFF-FFFF-4FFF-BFFF-FFFFFFFFFFFF']);
+      const lower = encodeCursor('t:created_at:asc', [T, 'ffffffff-ffff-4fff-bfff-ffffffffffff']);
+      expect((await fresh.gql(Q, { after: upper })).data.templates.edges).toEqual([]);
+      const mark = fresh.deps.cache.invalidationSeq('template');
+      // A row created at the cursor's very millisecond, with an id PostgreSQL orders before the cursor's.
+      const [row] = await fresh.deps.db
+        .insertInto('prompt_templates')
+        .values({ id: 'aaaaaaaa-aaaa-4aaa-aaaa-aaaaaaaaaaaa', name: `at-cursor-${T}`, category: 'data', content: 'x', variables: '[]', created_at: new Date(T), updated_at: new Date(T) })
+        .returningAll()
+        .execute();
+      await invalidateTemplates(fresh.deps.cache, { before: [], after: [row!], createdSince: mark });
+      for (const after of [upper, lower]) expect((await fresh.gql(Q, { after })).data.templates.edges).toEqual([]);
       await fresh.assertCacheMatchesDatabase();
     } finally {
       await fresh.close();

@@ -107,8 +107,12 @@ export interface Cache {
    * since moved, and true for every key of a kind whose generation was bumped since.
    */
   invalidatedSince(kind: string, key: string, seq: number): boolean;
-  /** Joins a load of the same key already running in this process, or starts one (no stampede). */
-  singleFlight<V>(id: string, load: () => Promise<V>): Promise<V>;
+  /**
+   * Joins a load of the same key already running in this process, or starts one (no stampede). A load that
+   * started before an invalidation of its key (a delete, or a patch of its kind) is not joined afterwards: a read
+   * that starts after a write has answered must not be given what was read before it.
+   */
+  singleFlight<V>(kind: string, key: string, load: () => Promise<V>): Promise<V>;
   /** Spreads a TTL by the configured jitter. */
   jitter(ttlMs: number): number;
   stats(): CacheStats;
@@ -328,7 +332,9 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
   // In process the generations live outside the LRU, so eviction can never bring an old generation back.
   const localGenerations = new Map<string, string>();
   // In process: the keys stored under each list-shaped kind's current generation, so patchGeneration can find
-  // them. Keys whose entries were since evicted are dropped when found, or when the set outgrows the store.
+  // them (keys whose entries were since evicted are dropped when a patch finds them gone). Past
+  // MAX_PATCHED_ENTRIES keys tracking stops: the set then only says "too many", and the kind's next patch is a
+  // bump, which starts a new generation and a new set.
   const generationKeys = new Map<string, Set<string>>();
   function trackGenerationKeys(kind: string, keys: readonly string[]) {
     const gen = localGenerations.get(kind);
@@ -336,12 +342,10 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     const current = `g${gen}:`;
     let tracked = generationKeys.get(kind);
     for (const key of keys) {
+      if (tracked && tracked.size > MAX_PATCHED_ENTRIES) return;
       if (!key.startsWith(current)) continue;
       if (!tracked) generationKeys.set(kind, (tracked = new Set()));
       tracked.add(key);
-    }
-    if (tracked && tracked.size > config.maxEntries) {
-      for (const key of tracked) if (memory.peek(keyOf(kind, key)) === undefined) tracked.delete(key);
     }
   }
   // Local invalidations, so a load racing a write does not store what it read: per kind a sequence; per key,
@@ -373,7 +377,14 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
       raiseFloor(oldest.kind, oldest.seq);
     }
   }
+  // Loads running in this process, by kind and key; an invalidation detaches those of its keys (see singleFlight).
   const inflight = new Map<string, Promise<unknown>>();
+  const flightId = (kind: string, key: string) => `${kind}\u0000${key}`;
+  function detachLoads(kind: string, keys?: readonly string[]) {
+    if (inflight.size === 0) return;
+    if (keys) for (const key of keys) inflight.delete(flightId(kind, key));
+    else for (const id of inflight.keys()) if (id.startsWith(flightId(kind, ''))) inflight.delete(id);
+  }
 
   let keyCount = 0;
   let keyCountSampledAt = 0;
@@ -455,6 +466,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     async delete(kind: string, keys: readonly string[]): Promise<void> {
       if (keys.length === 0) return;
       noteInvalidated(kind, keys);
+      detachLoads(kind, keys);
       const full = keys.map((k) => keyOf(kind, k));
       try {
         await guarded(() => invalidate(full));
@@ -507,7 +519,8 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
       const tracked = generationKeys.get(kind);
       // Past so many entries, one bump is cheaper than patching them all on every write.
       if (tracked && tracked.size > MAX_PATCHED_ENTRIES) return false;
-      raiseFloor(kind, nextInvalidation(kind)); // loads already running store nothing
+      raiseFloor(kind, nextInvalidation(kind)); // loads already running store nothing, and are not joined
+      detachLoads(kind);
       if (gen === undefined || !tracked) return true;
       const current = `g${gen}:`;
       for (const key of tracked) {
@@ -536,10 +549,13 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
 
     invalidatedSince,
 
-    singleFlight<V>(id: string, load: () => Promise<V>): Promise<V> {
+    singleFlight<V>(kind: string, key: string, load: () => Promise<V>): Promise<V> {
+      const id = flightId(kind, key);
       const running = inflight.get(id);
       if (running) return running as Promise<V>;
-      const p = load().finally(() => inflight.delete(id));
+      const p: Promise<V> = load().finally(() => {
+        if (inflight.get(id) === p) inflight.delete(id);
+      });
       inflight.set(id, p);
       return p;
     },

@@ -37,7 +37,6 @@ export async function cachedBatch<V>(
   // Misses some other batch in this process is already loading are joined, not loaded twice.
   const joined: Array<Promise<void>> = [];
   const toLoad: number[] = [];
-  const flightId = (i: number) => `${kind}\u0000${fullKeys[i]}`;
   let release!: (values: ReadonlyArray<V | undefined> | Error) => void;
   const mine = new Promise<ReadonlyArray<V | undefined>>((resolve, reject) => {
     release = (v) => (v instanceof Error ? reject(v) : resolve(v));
@@ -45,7 +44,7 @@ export async function cachedBatch<V>(
   mine.catch(() => {}); // observed through the per-key promises below
   for (const i of missing) {
     let position = -1;
-    const value = cache.singleFlight(flightId(i), () => {
+    const value = cache.singleFlight(kind, fullKeys[i] as string, () => {
       position = toLoad.length;
       toLoad.push(i);
       return mine.then((values) => values[position]);
