@@ -315,7 +315,8 @@ export async function listTemplates(
   if (args.after) {
     const [value, id] = decodeCursor(args.after, kind, 2);
     if (typeof id !== 'string' || !isUuid(id)) throw badInput('Invalid cursor', { argument: 'after' });
-    after = { value: column === 'name' ? String(value) : new Date(Number(value)), id };
+    // Lower-cased as PostgreSQL reads a uuid: the cached pages compare ids as strings (see pageAfterCreates).
+    after = { value: column === 'name' ? String(value) : new Date(Number(value)), id: id.toLowerCase() };
   }
   if (args.first === 0) return { rows: [], cursorAt: () => '', hasNextPage: false };
   const keys = await findPageKeys({
