@@ -107,6 +107,25 @@ describe.skipIf(!!redisSkipReason)('invalidation across processes sharing Redis'
     expect(await a.getMany('k', ['x'])).toEqual(['new']);
   });
 
+  it('a read that starts after another process invalidated a key does not join a load begun before it', async () => {
+    let finish: ((values: string[]) => void) | undefined;
+    const early = cachedBatch(a, 'k', ['j'], () => new Promise<string[]>((resolve) => (finish = resolve)));
+    while (!finish) await new Promise((r) => setTimeout(r, 5)); // A's load has begun (after its lookup)
+    await b.delete('k', ['j']); // B's write answers
+    let loadedAgain = false;
+    const later = await cachedBatch(a, 'k', ['j'], async (keys) => {
+      loadedAgain = true;
+      return keys.map(() => 'new');
+    });
+    expect(loadedAgain).toBe(true);
+    expect(later).toEqual(['new']);
+    finish(['old']);
+    expect(await early).toEqual(['old']); // it began before the write: its own answer
+    // Its store carries the stamp from before the write: never served (at most it displaces the newer entry).
+    expect(await b.getMany('k', ['j'])).not.toEqual(['old']);
+    expect(await a.getMany('k', ['j'])).not.toEqual(['old']);
+  });
+
   it('serves what one process created to the other, until a later invalidation by either', async () => {
     await a.storeCreated('k', [{ key: 'n1', value: 'created' }, { key: 'n2', value: 'created' }], a.invalidationSeq('k'));
     expect(await b.getMany('k', ['n1', 'n2'])).toEqual(['created', 'created']);

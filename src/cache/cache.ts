@@ -108,11 +108,12 @@ export interface Cache {
    */
   invalidatedSince(kind: string, key: string, seq: number): boolean;
   /**
-   * Joins a load of the same key already running in this process, or starts one (no stampede). A load that
-   * started before an invalidation of its key (a delete, or a patch of its kind) is not joined afterwards: a read
-   * that starts after a write has answered must not be given what was read before it.
+   * Joins a load of the same key already running in this process, or starts one (no stampede). A read that starts
+   * after a write has answered must not be given what was read before it, so a load is not joined once an
+   * invalidation of its key (a delete, or a patch of its kind) has run in this process, nor by a reader whose
+   * lookup saw another `token` (the key's stamp in a shared store: another process invalidated it since).
    */
-  singleFlight<V>(kind: string, key: string, load: () => Promise<V>): Promise<V>;
+  singleFlight<V>(kind: string, key: string, token: string, load: () => Promise<V>): Promise<V>;
   /** Spreads a TTL by the configured jitter. */
   jitter(ttlMs: number): number;
   stats(): CacheStats;
@@ -378,7 +379,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     }
   }
   // Loads running in this process, by kind and key; an invalidation detaches those of its keys (see singleFlight).
-  const inflight = new Map<string, Promise<unknown>>();
+  const inflight = new Map<string, { token: string; load: Promise<unknown> }>();
   const flightId = (kind: string, key: string) => `${kind}\u0000${key}`;
   function detachLoads(kind: string, keys?: readonly string[]) {
     if (inflight.size === 0) return;
@@ -549,14 +550,15 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
 
     invalidatedSince,
 
-    singleFlight<V>(kind: string, key: string, load: () => Promise<V>): Promise<V> {
+    singleFlight<V>(kind: string, key: string, token: string, load: () => Promise<V>): Promise<V> {
       const id = flightId(kind, key);
       const running = inflight.get(id);
-      if (running) return running as Promise<V>;
+      if (running && running.token === token) return running.load as Promise<V>;
+      // A load of an older stamp goes on for those who joined it; later readers join this one.
       const p: Promise<V> = load().finally(() => {
-        if (inflight.get(id) === p) inflight.delete(id);
+        if (inflight.get(id)?.load === p) inflight.delete(id);
       });
-      inflight.set(id, p);
+      inflight.set(id, { token, load: p });
       return p;
     },
 

@@ -44,7 +44,7 @@ export async function cachedBatch<V>(
   mine.catch(() => {}); // observed through the per-key promises below
   for (const i of missing) {
     let position = -1;
-    const value = cache.singleFlight(kind, fullKeys[i] as string, () => {
+    const value = cache.singleFlight(kind, fullKeys[i] as string, tokens[i] as string, () => {
       position = toLoad.length;
       toLoad.push(i);
       return mine.then((values) => values[position]);
