@@ -55,8 +55,22 @@ export function createRequestContext(
     templates: {
       db: deps.db,
       config: deps.config,
-      // Runs after each template write commits; the mutation answers only once the cache has forgotten it.
-      onTemplatesChanged: (change) => invalidateTemplates(deps.cache, change, [USAGE_CACHE_KINDS.popular]),
+      // Runs after each template write commits; the mutation answers only once the cache has forgotten it, and
+      // this request's loaders too: a later field of the same operation reads the template as written.
+      onTemplatesChanged: async (change) => {
+        await invalidateTemplates(deps.cache, change, [USAGE_CACHE_KINDS.popular]);
+        for (const r of change.before) {
+          loaders.templateById.clear(r.id);
+          loaders.templateByName.clear(r.name);
+          loaders.versionsByTemplateId.clear(r.id);
+        }
+        for (const r of change.after) {
+          loaders.templateById.clear(r.id).prime(r.id, r);
+          loaders.templateByName.clear(r.name).prime(r.name, r);
+          loaders.versionsByTemplateId.clear(r.id);
+        }
+        loaders.categories.clearAll();
+      },
       markBeforeCreate: () => deps.cache.invalidationSeq(TEMPLATE_CACHE_KINDS.byId),
     },
     apiKey,

@@ -386,6 +386,26 @@ describe('reads that start after a write answered', () => {
       },
     });
 
+  it('see within one operation what an earlier field of it wrote', async () => {
+    const t = await create({ content: 'Old {{ task }}', variables: [{ name: 'task' }] });
+    const res = await app.gql(
+      `mutation($id: ID!, $name: String!) {
+        r1: renderTemplate(id: $id, variables: { task: "x" }) { rendered version }
+        u: updateTemplate(id: $id, input: { content: "New {{ task }}" }) { version }
+        r2: renderTemplate(id: $id, variables: { task: "x" }) { rendered version }
+        r3: renderTemplate(name: $name, variables: { task: "x" }) { rendered version }
+      }`,
+      { id: t.id, name: t.name },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({
+      r1: { rendered: 'Old x', version: 1 },
+      u: { version: 2 },
+      r2: { rendered: 'New x', version: 2 },
+      r3: { rendered: 'New x', version: 2 },
+    });
+  });
+
   it('see a created template, although a load of the same page began before the create', async () => {
     const fresh = await createTestApp();
     try {
