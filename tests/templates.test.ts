@@ -386,6 +386,17 @@ describe('reads that start after a write answered', () => {
       },
     });
 
+  // Each of these tests runs on an app of its own, checked against the database at the end.
+  const onFreshApp = async (test: (fresh: TestApp) => Promise<void>) => {
+    const fresh = await createTestApp();
+    try {
+      await test(fresh);
+      await fresh.assertCacheMatchesDatabase();
+    } finally {
+      await fresh.close();
+    }
+  };
+
   it('see within one operation what an earlier field of it wrote', async () => {
     const t = await create({ content: 'Old {{ task }}', variables: [{ name: 'task' }] });
     const res = await app.gql(
@@ -406,9 +417,8 @@ describe('reads that start after a write answered', () => {
     });
   });
 
-  it('see a created template, although a load of the same page began before the create', async () => {
-    const fresh = await createTestApp();
-    try {
+  it('see a created template, although a load of the same page began before the create', async () =>
+    onFreshApp(async (fresh) => {
       expect((await fresh.gql(CREATE, { input: input() })).errors).toBeUndefined();
       const page = { filter: {}, column: 'created_at' as const, direction: 'desc' as const, limit: 6 };
       const early = loadTemplatePageKeys(late(fresh.deps.db), fresh.deps.cache, fresh.deps.config.templates.categories, page);
@@ -418,15 +428,10 @@ describe('reads that start after a write answered', () => {
       const list = await fresh.gql(`{ templates(first: 5) { edges { node { id } } } }`);
       expect(list.data.templates.edges[0].node.id).toBe(made.data.createTemplate.id);
       expect((await early).map((k) => k.id)).not.toContain(made.data.createTemplate.id); // it read before the create
-      await fresh.assertCacheMatchesDatabase();
-    } finally {
-      await fresh.close();
-    }
-  });
+    }));
 
-  it('see an updated template, although a load of it began before the update', async () => {
-    const fresh = await createTestApp();
-    try {
+  it('see an updated template, although a load of it began before the update', async () =>
+    onFreshApp(async (fresh) => {
       const t = (await fresh.gql(CREATE, { input: input() })).data.createTemplate;
       await fresh.deps.cache.delete('template', [t.id]); // not cached: the next read loads it
       const early = createTemplateLoaders(late(fresh.deps.db), fresh.deps.cache).templateById.load(t.id);
@@ -436,15 +441,10 @@ describe('reads that start after a write answered', () => {
       const read = await fresh.gql(`query($id: ID!) { template(id: $id) { description } }`, { id: t.id });
       expect(read.data.template.description).toBe('after');
       expect((await early)?.description).toBe('A test template');
-      await fresh.assertCacheMatchesDatabase();
-    } finally {
-      await fresh.close();
-    }
-  });
+    }));
 
-  it('an upper-case id in a cursor reads as its lower-case form, and a create at the cursor is placed as PostgreSQL places it', async () => {
-    const fresh = await createTestApp();
-    try {
+  it('an upper-case id in a cursor reads as its lower-case form, and a create at the cursor is placed as PostgreSQL places it', async () =>
+    onFreshApp(async (fresh) => {
       const Q = `query($after: String) { templates(first: 5, after: $after, orderBy: { field: CREATED_AT, direction: ASC }) { edges { node { id } } } }`;
       const T = Date.now() + 86_400_000;
       const upper = encodeCursor('t:created_at:asc', [T, 'FFFFFFFF-FFFF-4FFF-BFFF-FFFFFFFFFFFF']);
@@ -459,11 +459,7 @@ describe('reads that start after a write answered', () => {
         .execute();
       await invalidateTemplates(fresh.deps.cache, { before: [], after: [row!], createdSince: mark });
       for (const after of [upper, lower]) expect((await fresh.gql(Q, { after })).data.templates.edges).toEqual([]);
-      await fresh.assertCacheMatchesDatabase();
-    } finally {
-      await fresh.close();
-    }
-  });
+    }));
 });
 
 describe('keyset pagination', () => {
