@@ -8,7 +8,12 @@ import { createContentLoaders, type ContentLoaders } from './domains/content/con
 import { invalidateTemplates } from './domains/templates/templates.cache.ts';
 import type { AuthenticatedKey } from './domains/auth/api-keys.service.ts';
 import type { Auth } from './domains/auth/auth.ts';
-import { createTemplateLoaders, TEMPLATE_CACHE_KINDS, type TemplateLoaders } from './domains/templates/templates.loaders.ts';
+import {
+  createTemplateLoaders,
+  refreshTemplateLoaders,
+  TEMPLATE_CACHE_KINDS,
+  type TemplateLoaders,
+} from './domains/templates/templates.loaders.ts';
 import type { TemplateServiceDeps } from './domains/templates/templates.service.ts';
 import { createUsageLoaders, USAGE_CACHE_KINDS, type UsageLoaders } from './domains/usage/usage.loaders.ts';
 import type { Logger } from './logger.ts';
@@ -59,17 +64,7 @@ export function createRequestContext(
       // this request's loaders too: a later field of the same operation reads the template as written.
       onTemplatesChanged: async (change) => {
         await invalidateTemplates(deps.cache, change, [USAGE_CACHE_KINDS.popular]);
-        for (const r of change.before) {
-          loaders.templateById.clear(r.id);
-          loaders.templateByName.clear(r.name);
-          loaders.versionsByTemplateId.clear(r.id);
-        }
-        for (const r of change.after) {
-          loaders.templateById.clear(r.id).prime(r.id, r);
-          loaders.templateByName.clear(r.name).prime(r.name, r);
-          loaders.versionsByTemplateId.clear(r.id);
-        }
-        loaders.categories.clearAll();
+        refreshTemplateLoaders(loaders, change);
       },
       markBeforeCreate: () => deps.cache.invalidationSeq(TEMPLATE_CACHE_KINDS.byId),
     },

@@ -134,6 +134,8 @@ const STAMP_KIND = 'stamp';
 const UNKNOWN_TOKEN = '\u0000unknown';
 const KEY_COUNT_SAMPLE_MS = 5_000;
 const MAX_PENDING_INVALIDATIONS = 10_000;
+/** The part of a list-shaped entry's key that names its kind's generation (cachedBatch puts it first). */
+export const generationPrefix = (gen: string): string => `g${gen}:`;
 /** patchGeneration declines (the caller bumps instead) when a kind holds more entries than this. */
 export const MAX_PATCHED_ENTRIES = 500;
 
@@ -337,12 +339,12 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
   // MAX_PATCHED_ENTRIES keys tracking stops: the set then only says "too many", and the kind's next patch is a
   // bump, which starts a new generation and a new set.
   const generationKeys = new Map<string, Set<string>>();
-  function trackGenerationKeys(kind: string, keys: readonly string[]) {
+  function trackGenerationKeys(kind: string, entries: readonly { key: string }[]) {
     const gen = localGenerations.get(kind);
     if (!memory || gen === undefined) return;
-    const current = `g${gen}:`;
+    const current = generationPrefix(gen);
     let tracked = generationKeys.get(kind);
-    for (const key of keys) {
+    for (const { key } of entries) {
       if (tracked && tracked.size > MAX_PATCHED_ENTRIES) return;
       if (!key.startsWith(current)) continue;
       if (!tracked) generationKeys.set(kind, (tracked = new Set()));
@@ -426,7 +428,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     const usable = entries.filter((e) => e.token !== UNKNOWN_TOKEN);
     if (usable.length === 0) return;
     const ttl = Math.min(ttlMs, longestTtlMs);
-    trackGenerationKeys(kind, usable.map((e) => e.key));
+    trackGenerationKeys(kind, usable);
     try {
       await guarded(() =>
         keyv.setMany(
@@ -461,7 +463,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     async storeCreated<V>(kind: string, entries: ReadonlyArray<{ key: string; value: V }>, since: number, ttlMs?: number): Promise<void> {
       const fresh = entries.filter((e) => !invalidatedSince(kind, e.key, since));
       // No token: such an entry counts only while its key carries no invalidation stamp at all.
-      if (fresh.length) await setMany(kind, fresh.map(({ key, value }) => ({ key, value })), ttlMs);
+      if (fresh.length) await setMany(kind, fresh, ttlMs);
     },
 
     async delete(kind: string, keys: readonly string[]): Promise<void> {
@@ -523,7 +525,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
       raiseFloor(kind, nextInvalidation(kind)); // loads already running store nothing, and are not joined
       detachLoads(kind);
       if (gen === undefined || !tracked) return true;
-      const current = `g${gen}:`;
+      const current = generationPrefix(gen);
       for (const key of tracked) {
         const full = keyOf(kind, key);
         // What Keyv stored: { value: envelope, expires }.

@@ -1,4 +1,4 @@
-import type { Cache, CacheEntry } from './cache.ts';
+import { generationPrefix, type Cache, type CacheEntry } from './cache.ts';
 
 export interface CachedBatchOptions {
   /** TTL of what is stored (before jitter); default: the cache's template TTL. */
@@ -24,7 +24,7 @@ export async function cachedBatch<V>(
   if (options.generational) {
     const gen = await cache.generation(kind);
     if (gen === null) return [...(await loadMissing(keys))];
-    prefix = `g${gen}:`;
+    prefix = generationPrefix(gen);
   }
   const fullKeys = keys.map((k) => prefix + k);
   const { values: cached, tokens } = await cache.lookup<V>(kind, fullKeys);

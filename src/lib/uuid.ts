@@ -1,8 +1,3 @@
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True when the string is a UUID PostgreSQL will accept; other ids can match no row. */
-export const isUuid = (s: string): boolean => UUID.test(s);
-
 /**
  * A UUID in its canonical form (lower-case hex, dashes at 8, 13, 18 and 23), as the service writes them. A regular
  * expression, not a loop over char codes: inside the running service, on ids read back from PostgreSQL and the
@@ -10,6 +5,11 @@ export const isUuid = (s: string): boolean => UUID.test(s);
  */
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const isCanonicalUuid = (s: string): boolean => CANONICAL_UUID.test(s);
+/** The same in either case, as PostgreSQL accepts a uuid. */
+const UUID = new RegExp(CANONICAL_UUID.source, 'i');
+
+/** True when the string is a UUID PostgreSQL will accept; other ids can match no row. */
+export const isUuid = (s: string): boolean => UUID.test(s);
 
 /**
  * Answers a DataLoader batch keyed by UUID: `load` sees each distinct valid id once, lower-cased, and must answer

@@ -25,17 +25,17 @@ export async function invalidateTemplates(
   alsoBump: readonly string[] = [],
 ): Promise<void> {
   const rows = [...change.before, ...change.after];
-  const created = change.createdSince !== undefined && change.before.length === 0 ? change.after : [];
+  const since = change.createdSince;
+  const created = since !== undefined && change.before.length === 0 ? change.after : [];
   const names = [...new Set(rows.map((r) => r.name))];
   let pageKinds = [...new Set([K.pages, ...rows.map((r) => categoryPagesKind(r.category))])];
   let ids = [...new Set(rows.map((r) => r.id))];
-  if (created.length) {
+  if (since !== undefined && created.length) {
     // First the rows, so a patched page never points at a row the cache lacks.
-    await cache.storeCreated(K.byId, created.map((r) => ({ key: r.id, value: r })), change.createdSince ?? 0, cache.ttl.templateMs);
+    await cache.storeCreated(K.byId, created.map((r) => ({ key: r.id, value: r })), since, cache.ttl.templateMs);
     ids = [];
     // A row changed again since its insert (an update that committed first) must not enter a page as inserted:
     // then, as with a shared store, whose pages this process cannot list, the kinds move to a new generation.
-    const since = change.createdSince ?? 0;
     if (created.every((r) => !cache.invalidatedSince(K.byId, r.id, since))) {
       pageKinds = pageKinds.filter(
         (kind) =>

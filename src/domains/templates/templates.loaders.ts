@@ -111,6 +111,27 @@ export function createTemplateLoaders(db: Kysely<Database>, cache: Cache): Templ
   return { templateById, templateByName, versionsByTemplateId, categories };
 }
 
+/**
+ * Makes one request's loaders forget what a template write it made changed, and know the rows as written, so a
+ * later field of the same operation reads them so.
+ */
+export function refreshTemplateLoaders(
+  loaders: TemplateLoaders,
+  change: { before: readonly TemplateRow[]; after: readonly TemplateRow[] },
+): void {
+  for (const r of change.before) {
+    loaders.templateById.clear(r.id);
+    loaders.templateByName.clear(r.name);
+    loaders.versionsByTemplateId.clear(r.id);
+  }
+  for (const r of change.after) {
+    loaders.templateById.clear(r.id).prime(r.id, r);
+    loaders.templateByName.clear(r.name).prime(r.name, r);
+    loaders.versionsByTemplateId.clear(r.id);
+  }
+  loaders.categories.clearAll();
+}
+
 /** The cache kind of the pages filtered by one category (see TEMPLATE_CACHE_KINDS.pages). */
 export const categoryPagesKind = (category: string): string => `${K.pages}:${category}`;
 
@@ -149,17 +170,17 @@ export function pageAfterCreates(
   created: readonly TemplateRow[],
 ): readonly TemplatePageKey[] | undefined {
   const f = q.filter;
+  // Keyset order: by the time, then by id (PostgreSQL orders uuids as their lower-case hex), both in q.direction.
+  const precedes = (a: TemplatePageKey, b: TemplatePageKey) => {
+    const ahead = a.key !== b.key ? a.key > b.key : a.id > b.id;
+    return q.direction === 'desc' ? ahead : !ahead;
+  };
   let page = keys;
   for (const row of created) {
     if (!row.is_active && !f.includeInactive) continue;
     if ((f.category && f.category !== row.category) || (f.createdBy && f.createdBy !== row.created_by)) continue;
     if (f.search || q.column === 'name') return undefined;
     const mine: TemplatePageKey = { id: row.id, key: (q.column === 'created_at' ? row.created_at : row.updated_at).getTime() };
-    // Keyset order: by the time, then by id (PostgreSQL orders uuids as their lower-case hex), both in q.direction.
-    const precedes = (a: TemplatePageKey, b: TemplatePageKey) => {
-      const ahead = a.key !== b.key ? a.key > b.key : a.id > b.id;
-      return q.direction === 'desc' ? ahead : !ahead;
-    };
     if (q.after && !precedes({ id: q.after.id, key: (q.after.value as Date).getTime() }, mine)) continue;
     // A load that saw the row committed, and was stored before this patch, holds it already.
     if (page.some((k) => k.id === row.id)) continue;
