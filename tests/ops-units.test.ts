@@ -10,6 +10,7 @@ import { callerFromStack, StatementCallerPlugin, UNATTRIBUTED } from '../src/db/
 import { acceptRequestId } from '../src/observability/request-context.ts';
 import { percentile, RequestStats } from '../src/observability/request-stats.ts';
 import { normaliseSql, StatementStats } from '../src/observability/statement-stats.ts';
+import { DateTimeScalar } from '../src/lib/date-time.ts';
 import { needsReferenceExecutor } from '../src/plugins/use-compiled-execution.ts';
 import { chooseEncoding } from '../src/plugins/use-compression.ts';
 
@@ -209,5 +210,19 @@ describe('error policy', () => {
       expect(out.path).toEqual(['categories']);
     }
     expect(logged).toHaveLength(3);
+  });
+});
+
+describe('DateTime scalar', () => {
+  it('serializes to the ISO string JSON gave a Date, and validates and parses as graphql-scalars does', () => {
+    const at = new Date('2026-11-28T09:14:43.123Z');
+    expect(DateTimeScalar.serialize(at)).toBe(JSON.parse(JSON.stringify(at)));
+    expect(DateTimeScalar.serialize(at)).toBe('2026-11-28T09:14:43.123Z');
+    expect(DateTimeScalar.serialize('2026-11-28T10:14:43.123+01:00')).toBe('2026-11-28T09:14:43.123Z');
+    expect(() => DateTimeScalar.serialize(new Date(Number.NaN))).toThrow(/invalid Date/);
+    expect(() => DateTimeScalar.serialize({})).toThrow(GraphQLError);
+    expect(DateTimeScalar.parseValue('2026-11-28T09:14:43.123Z')).toEqual(at);
+    expect(() => DateTimeScalar.parseValue('yesterday')).toThrow(GraphQLError);
+    expect(DateTimeScalar.name).toBe('DateTime');
   });
 });
