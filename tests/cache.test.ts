@@ -149,6 +149,24 @@ describe('cache API', () => {
     await cache.bumpGeneration('list');
     expect(await cachedBatch(cache, 'list', ['all'], load, { generational: true })).toEqual([2]);
   });
+
+  it('applies calls in the order they are made: a store followed at once by an invalidation or a patch (in process)', async () => {
+    const cache = createCache(config(), logger);
+    // An invalidation made right after a store, before the store's promise settled, wins.
+    const stored = cache.setMany('T', [{ key: 'k', value: 'before the write', token: '' }]);
+    const deleted = cache.delete('T', ['k']);
+    await Promise.all([stored, deleted]);
+    expect(await cache.getMany('T', ['k'])).toEqual([undefined]);
+    // A patch made right after a page is stored finds it, and the page stays patched and tracked.
+    const gen = await cache.generation('P');
+    const key = `g${gen}:first`;
+    const storedPage = cache.setMany('P', [{ key, value: ['a'], token: '' }]);
+    expect(cache.patchGeneration<string[]>('P', (_, v) => [...v, 'b'])).toBe(true);
+    await storedPage;
+    expect(await cache.getMany('P', [key])).toEqual([['a', 'b']]);
+    expect(cache.patchGeneration<string[]>('P', (_, v) => [...v, 'c'])).toBe(true);
+    expect(await cache.getMany('P', [key])).toEqual([['a', 'b', 'c']]);
+  });
 });
 
 describe('cachedBatch', () => {

@@ -64,7 +64,8 @@ export interface Cache {
   lookup<V>(kind: string, keys: readonly string[]): Promise<CacheLookup<V>>;
   /**
    * Stores entries in ONE store round trip; the TTL (default: the template TTL, capped at the longest
-   * configured TTL) gets jitter per entry.
+   * configured TTL) gets jitter per entry. The in-process store holds them when the call returns, so an
+   * invalidation or a patch made right after it (before its promise settles) applies to them, not before them.
    */
   setMany<V>(kind: string, entries: readonly CacheEntry<V>[], ttlMs?: number): Promise<void>;
   /**
@@ -429,16 +430,20 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     if (usable.length === 0) return;
     const ttl = Math.min(ttlMs, longestTtlMs);
     trackGenerationKeys(kind, usable);
+    const writes = usable.map((e) => ({
+      key: keyOf(kind, e.key),
+      value: { v: e.value, s: e.token ?? '' } satisfies Envelope<V>,
+      ttl: jitter(ttl),
+    }));
     try {
-      await guarded(() =>
-        keyv.setMany(
-          usable.map((e) => ({
-            key: keyOf(kind, e.key),
-            value: { v: e.value, s: e.token ?? '' } satisfies Envelope<V>,
-            ttl: jitter(ttl),
-          })),
-        ),
-      );
+      await guarded(async () => {
+        if (!memory) return void (await keyv.setMany(writes));
+        // Straight into the in-process store, in Keyv's own format ({ value, expires }), within this call: Keyv's
+        // setMany reaches a store only some promise callbacks later, after an invalidation or a patch made in the
+        // meantime, which would then be overwritten by what it meant to remove or change.
+        const now = Date.now();
+        return memory.setMany(writes.map((w) => ({ key: w.key, value: { value: w.value, expires: now + w.ttl }, ttl: w.ttl })));
+      });
     } catch (err) {
       noteFailure(kind, err);
     }
