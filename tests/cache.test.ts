@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyvStoreAdapter } from 'keyv';
 import { startApp } from '../src/app.ts';
+import { serialize } from 'node:v8';
 import { cachedBatch, createCache, MAX_PATCHED_ENTRIES, MemoryStore } from '../src/cache/index.ts';
+import { sizeOf } from '../src/cache/memory-store.ts';
 import { loadConfig } from '../src/config.ts';
 import { warmTemplateCache } from '../src/domains/templates/templates.cache.ts';
 import { createLogger } from '../src/logger.ts';
@@ -61,7 +63,7 @@ describe('in-process store', () => {
     expect(() => new MemoryStore({ maxEntries: 0, maxBytes: 10 })).toThrow('maxEntries must be a positive integer, got 0');
   });
 
-  it('holds live values, deep-frozen, and bounds objects by their serialized size', async () => {
+  it('holds live values, deep-frozen, and bounds objects by about their serialized size', async () => {
     const cache = createCache(config({}), logger);
     const row = { id: 'a', variables: [{ name: 'who' }], updatedAt: new Date(1_700_000_000_000) };
     await cache.setMany('k', [{ key: 'a', value: row }]);
@@ -81,6 +83,37 @@ describe('in-process store', () => {
     for (let i = 0; i < 20; i++) await byBytes.set(`k${i}`, { text: 'v'.repeat(200) });
     expect(byBytes.bytes).toBeLessThanOrEqual(2_000);
     expect(byBytes.size).toBeLessThan(10);
+  });
+
+  it('charges a value about its serialized size, walking rows and pages and serializing what it does not know', () => {
+    const row = {
+      id: '0192f3a4-1b2c-7d3e-8f90-000000000001',
+      name: 'summarise-text',
+      content: 'Summarise {{ text }} for {{ audience }}.'.repeat(3),
+      variables: [{ name: 'text', required: true }, { name: 'audience', required: false, defaultValue: 'engineers' }],
+      version: 3,
+      is_active: true,
+      metadata: null,
+      created_at: new Date(1_700_000_000_000),
+    };
+    const page = Array.from({ length: 20 }, (_, i) => ({ id: `0192f3a4-1b2c-7d3e-8f90-${String(i).padStart(12, '0')}`, key: 1_795_856_948_062 + i }));
+    const envelope = { value: { v: row, s: '' }, expires: 1_795_856_948_062 };
+    for (const value of [row, page, envelope, { text: 'v'.repeat(5_000) }]) {
+      const exact = serialize(value).byteLength;
+      expect(sizeOf(value)).toBeGreaterThanOrEqual(exact * 0.9);
+      expect(sizeOf(value)).toBeLessThanOrEqual(exact * 1.2);
+    }
+    // Grows with what it holds, element by element.
+    expect(sizeOf(page)).toBeGreaterThan(sizeOf(page.slice(1)));
+    // Past the walk's depth, and for what it does not know, the exact serialized size.
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 40; i++) deep = [deep];
+    expect(sizeOf(deep)).toBeGreaterThan(40);
+    const map = new Map([['k', 'v'.repeat(300)]]);
+    expect(sizeOf(map)).toBe(serialize(map).byteLength);
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    expect(sizeOf(cyclic)).toBeGreaterThan(0);
   });
 
   it('bounds the cache as configured by CACHE_MAX_ENTRIES', async () => {
