@@ -146,6 +146,12 @@ interface Envelope<V> {
   s: string;
 }
 
+/** An entry as Keyv keeps it in a store (the in-process one holds it as it is): the envelope and its expiry. */
+interface Stored<V> {
+  value: Envelope<V>;
+  expires?: number | undefined;
+}
+
 class CacheUnavailable extends Error {}
 
 /** Structured clone keeps Dates, Maps and `undefined` exact, so a cached row equals the row PostgreSQL gave. */
@@ -430,20 +436,18 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     if (usable.length === 0) return;
     const ttl = Math.min(ttlMs, longestTtlMs);
     trackGenerationKeys(kind, usable);
-    const writes = usable.map((e) => ({
-      key: keyOf(kind, e.key),
-      value: { v: e.value, s: e.token ?? '' } satisfies Envelope<V>,
-      ttl: jitter(ttl),
-    }));
+    const now = Date.now();
+    const writes = usable.map((e) => {
+      const envelope: Envelope<V> = { v: e.value, s: e.token ?? '' };
+      const entryTtl = jitter(ttl);
+      // The in-process store is written directly, in Keyv's own format, so the entries are there when this call
+      // returns: Keyv's setMany reaches a store only some promise callbacks later, after an invalidation or a patch
+      // made in the meantime, which it would then overwrite with what was meant to be removed or changed.
+      const value: Envelope<V> | Stored<V> = memory ? { value: envelope, expires: now + entryTtl } : envelope;
+      return { key: keyOf(kind, e.key), value, ttl: entryTtl };
+    });
     try {
-      await guarded(async () => {
-        if (!memory) return void (await keyv.setMany(writes));
-        // Straight into the in-process store, in Keyv's own format ({ value, expires }), within this call: Keyv's
-        // setMany reaches a store only some promise callbacks later, after an invalidation or a patch made in the
-        // meantime, which would then be overwritten by what it meant to remove or change.
-        const now = Date.now();
-        return memory.setMany(writes.map((w) => ({ key: w.key, value: { value: w.value, expires: now + w.ttl }, ttl: w.ttl })));
-      });
+      await guarded(async () => (memory ? memory.setMany(writes) : void (await keyv.setMany(writes))));
     } catch (err) {
       noteFailure(kind, err);
     }
@@ -533,8 +537,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
       const current = generationPrefix(gen);
       for (const key of tracked) {
         const full = keyOf(kind, key);
-        // What Keyv stored: { value: envelope, expires }.
-        const raw = memory.peek(full) as { value: Envelope<V>; expires?: number } | undefined;
+        const raw = memory.peek(full) as Stored<V> | undefined;
         if (raw === undefined) {
           tracked.delete(key);
           continue;
