@@ -24,6 +24,8 @@ export interface RunningApp {
   deps: AppDeps;
   /** Cache warming, running in the background after the server listens; resolves with the templates warmed. */
   warming: Promise<number>;
+  /** The purge of expired idempotency keys made at start, in the background; settles when it is done. */
+  firstPurge: Promise<void>;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes every resource. */
   close(graceMs?: number): Promise<void>;
 }
@@ -91,7 +93,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   }
   const base: AppDeps = { config, dbHandle, db: dbHandle.db, logger, cache, auth };
   const deps: AppDeps = { ...base, observability: createObservability(base) };
-  const stopPurge = scheduleIdempotencyPurge(dbHandle.db, config.idempotencyKeyTtlHours, (err) =>
+  const purge = scheduleIdempotencyPurge(dbHandle.db, config.idempotencyKeyTtlHours, (err) =>
     logger.warn({ err }, 'purging expired idempotency keys failed'),
   );
   const stopSweeper = startMemorySweeper(
@@ -137,6 +139,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     http,
     deps,
     warming,
+    firstPurge: purge.firstRun,
     close(graceMs = config.ops.shutdownGraceMs) {
       closing ??= (async () => {
         shuttingDown = true;
@@ -146,7 +149,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         const timer = setTimeout(() => http.closeAllConnections(), graceMs);
         await drained;
         clearTimeout(timer);
-        stopPurge();
+        purge.stop();
+        await purge.firstRun;
         await stopSweeper();
         await warming;
         deps.observability?.close();

@@ -98,4 +98,7 @@ process.on('message', (msg: ToChild) => {
 });
 process.on('disconnect', () => void app.close(2_000).finally(() => process.exit(0)));
 
+// The statements the service makes by itself at start (cache warming, the idempotency purge) are over before
+// the runner measures anything.
+await Promise.all([app.warming, app.firstPurge]);
 send({ type: 'ready', url: app.url, pid: process.pid });

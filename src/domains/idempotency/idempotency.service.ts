@@ -82,16 +82,19 @@ export async function withIdempotency<T>(
   return codec.load(record.result, db);
 }
 
-/** Deletes stored results older than `ttlHours`, then every hour until the returned function is called. */
+/**
+ * Deletes stored results older than `ttlHours` now (`firstRun` settles when that is done, failed or not), then
+ * every hour until `stop` is called.
+ */
 export function scheduleIdempotencyPurge(
   db: Kysely<Database>,
   ttlHours: number,
   onError: (err: unknown) => void,
-): () => void {
+): { firstRun: Promise<void>; stop: () => void } {
   const purge = () =>
     repo.deleteIdempotencyRecordsBefore(db, new Date(Date.now() - ttlHours * 3_600_000)).then(() => {}, onError);
-  void purge();
+  const firstRun = purge();
   const timer = setInterval(purge, 3_600_000);
   timer.unref();
-  return () => clearInterval(timer);
+  return { firstRun, stop: () => clearInterval(timer) };
 }
