@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ChildStats, FromChild, ToChild } from '../load/runner/ipc.ts';
+import { readCpuMs, readRssKb } from '../load/runner/proc.ts';
 import { createTestDatabase } from './helpers/db.ts';
 
 const CHILD = fileURLToPath(new URL('../load/runner/app-child.ts', import.meta.url));
@@ -89,5 +90,41 @@ describe('the service child process of the load runner', () => {
     ({ stats } = await ask({ type: 'stats' }, 'stats'));
     expect(stats.statements).toBe(0);
     expect(stats.serviceTimeMs.requests).toBe(0);
+  });
+});
+
+describe('the /proc readings of the load runner', () => {
+  test("a process's CPU time agrees with what the process itself counts, and grows as it works", () => {
+    const spin = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const own = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
+    const proc0 = readCpuMs(process.pid)!;
+    const own0 = own();
+    spin(300);
+    const proc1 = readCpuMs(process.pid)!;
+    const own1 = own();
+    expect(proc1 - proc0).toBeGreaterThanOrEqual(250);
+    // Both count every thread of the process; /proc in 10 ms ticks.
+    expect(Math.abs(proc1 - proc0 - (own1 - own0))).toBeLessThanOrEqual(60);
+  });
+
+  test("another process's CPU time and memory are read, a missing process's are not", async () => {
+    const before = readCpuMs(child.pid!)!;
+    expect(before).toBeGreaterThan(0);
+    expect(readRssKb(child.pid!)!.rss).toBeGreaterThan(10_000);
+    let after = before;
+    for (let i = 0; i < 2_000 && after === before; i++) {
+      await gql('{ categories { category } }');
+      after = readCpuMs(child.pid!)!;
+    }
+    expect(after).toBeGreaterThan(before);
+    // Above the largest pid Linux hands out (pid_max is at most 2^22).
+    expect(readCpuMs(4_194_305)).toBeUndefined();
+    expect(readRssKb(4_194_305)).toBeUndefined();
   });
 });

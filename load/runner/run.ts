@@ -58,6 +58,7 @@ import {
 } from '../scenarios.ts';
 import { BULK_SEED_ARGS, bulkSeedSizes, seedBulk, type BulkSeedResult } from '../seed/bulk-seed.ts';
 import type { ChildStats, FromChild } from './ipc.ts';
+import { readCpuMs, readRssKb } from './proc.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -151,16 +152,6 @@ async function startChild(file: string, env: NodeJS.ProcessEnv, execArgv: string
 
 // ---------------------------------------------------------------------------------------------------------
 // Samplers: the server child's RSS (from /proc) and the database connections in use (pg_stat_activity)
-
-function readRssKb(pid: number): { rss: number; hwm: number } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
-  } catch {
-    return undefined;
-  }
-}
 
 interface Sampled {
   peakRssMb: number | null;
@@ -298,10 +289,24 @@ interface Fired {
   non2xx: number;
   graphqlErrors: number;
   perOperation: Record<string, OpFigures>;
+  /** CPU time the server process used while these requests ran (see withServerCpu); null when unknown. */
+  serverCpuMs: number | null;
 }
 
 function emptyFired(): Fired {
-  return { seconds: 0, responses: 0, latenciesMs: [], transportErrors: 0, timeouts: 0, non2xx: 0, graphqlErrors: 0, perOperation: {} };
+  return { seconds: 0, responses: 0, latenciesMs: [], transportErrors: 0, timeouts: 0, non2xx: 0, graphqlErrors: 0, perOperation: {}, serverCpuMs: 0 };
+}
+
+/**
+ * Runs `work` (requests to the server process `pid`) and adds the CPU time that process used meanwhile, all its
+ * threads, to `into.serverCpuMs`, which turns null once a reading fails. Stretches measured on one server must
+ * not overlap, or its time would be counted twice.
+ */
+async function withServerCpu(pid: number, into: Fired, work: () => Promise<unknown>): Promise<void> {
+  const before = readCpuMs(pid);
+  await work();
+  const after = readCpuMs(pid);
+  into.serverCpuMs = before === undefined || after === undefined || into.serverCpuMs === null ? null : into.serverCpuMs + (after - before);
 }
 
 function firstErrorMessage(body: string): string {
@@ -423,6 +428,8 @@ function summarise(f: Fired) {
     requests: f.responses,
     seconds: round(f.seconds, 1),
     rps: round(f.responses / f.seconds, 0),
+    // What a request costs the server in CPU, whatever else the machine was doing: steadier than req/s.
+    serverCpuUsPerRequest: f.serverCpuMs !== null && f.responses > 0 ? round((f.serverCpuMs * 1000) / f.responses, 0) : null,
     latencyMs: latencySummary(f.latenciesMs),
     errors: {
       transport: f.transportErrors,
@@ -491,7 +498,7 @@ async function measureCeiling(connections: number, seconds: number, warmup: numb
   const hello = await startCeilingServer(connections, warmup);
   try {
     const f = emptyFired();
-    await fire(hello.url, connections, seconds, helloRequest, f);
+    await withServerCpu(hello.pid, f, () => fire(hello.url, connections, seconds, helloRequest, f));
     return { connections, ...summarise(f) };
   } finally {
     await hello.stop();
@@ -584,12 +591,12 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       const ceilingFired = emptyFired();
       const slice = seconds / ctx.rounds;
       for (let r = 0; r < ctx.rounds; r++) {
-        await fire(hello.url, connections, slice, helloRequest, ceilingFired);
-        await fire(app.url, connections, slice, next, fired);
+        await withServerCpu(hello.pid, ceilingFired, () => fire(hello.url, connections, slice, helloRequest, ceilingFired));
+        await withServerCpu(app.pid, fired, () => fire(app.url, connections, slice, next, fired));
       }
       ceiling = { connections, ...summarise(ceilingFired) };
     } else {
-      await fireShape(app.url, load, next, fired);
+      await withServerCpu(app.pid, fired, () => fireShape(app.url, load, next, fired));
     }
     const loadGenerator = generator.stop();
     const sampled = await samplers.stop();
@@ -620,6 +627,9 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       },
     };
     const ratio = ceiling?.rps ? round(rps / ceiling.rps, 3) : null;
+    // The same comparison made on CPU per request: the ceiling's cost as a share of the scenario's.
+    const cpuCostRatio =
+      ceiling?.serverCpuUsPerRequest && summary.serverCpuUsPerRequest ? round(ceiling.serverCpuUsPerRequest / summary.serverCpuUsPerRequest, 3) : null;
     const t = scenario.thresholds;
     const thresholds = {
       failedRate: { limit: t.failedRate, value: summary.errors.failedRate, ok: (summary.errors.failedRate ?? 1) < t.failedRate },
@@ -667,6 +677,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       // the event loop's load then span both); 'before': measured once, right before the scenario.
       ceilingMode: ceiling ? (hello ? { kind: 'interleaved', rounds: ctx.rounds } : { kind: 'before' }) : null,
       ceilingRatio: ratio,
+      cpuCostRatio,
       server,
       loadGenerator,
       thresholds,
@@ -693,6 +704,8 @@ function print(r: {
   errors: Record<string, number | null>;
   ceiling: CeilingFigures | null;
   ceilingRatio: number | null;
+  serverCpuUsPerRequest: number | null;
+  cpuCostRatio: number | null;
   server: Record<string, unknown>;
   loadGenerator: ReturnType<ReturnType<typeof startGeneratorMonitor>['stop']>;
   thresholds: Record<string, { limit: number; value: number | null; ok: boolean }>;
@@ -705,6 +718,12 @@ function print(r: {
   const s = r.server;
   console.log(`  req/s ${r.rps} (${r.requests} requests)` + (r.ceiling ? `, ${((r.ceilingRatio ?? 0) * 100).toFixed(1)}% of the hello-world ceiling ${r.ceiling.rps} req/s` : ''));
   console.log(`  latency ms: p50 ${l.p50}  p95 ${l.p95}  p99 ${l.p99}  max ${l.max}`);
+  if (r.serverCpuUsPerRequest !== null) {
+    console.log(
+      `  server CPU per request: ${r.serverCpuUsPerRequest} µs` +
+        (r.ceiling?.serverCpuUsPerRequest ? `; the ceiling's ${r.ceiling.serverCpuUsPerRequest} µs, ${((r.cpuCostRatio ?? 0) * 100).toFixed(1)}% of it` : ''),
+    );
+  }
   console.log(`  errors: transport ${e.transport} (timeouts ${e.timeouts}), non-2xx ${e.non2xx}, GraphQL ${e.graphql}; failed rate ${e.failedRate}`);
   console.log(
     `  server: peak RSS ${s.peakRssMb} MB, DB connections in use ${s.peakDbConnectionsActive} (open ${s.peakDbConnectionsOpen}), ` +
