@@ -9,17 +9,8 @@ import type { CacheStatsSource } from '../src/observability/cache-stats.ts';
 import { createServer, type Server } from '../src/server.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
+import { metric } from './helpers/metrics.ts';
 import { TcpProxy } from './helpers/tcp-proxy.ts';
-
-/** The value of one series in a Prometheus text exposition; 0 when absent. */
-function metric(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
-    return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return 0;
-}
 
 const PAGE = /* GraphQL */ `
   query Page($first: Int) { templates(first: $first) { totalCount edges { node { id name content variables { name } } } } }
@@ -124,6 +115,7 @@ describe('against a running server', () => {
     for (let i = 0; i < 3; i++) await gql(server, PAGE, { first: i + 1 }); // three pages, none cached yet
     await gql(server, 'query Broken { renderTemplate }'.replace('query Broken', 'mutation Broken'));
     await gql(server, 'mutation Bad { renderTemplate { rendered } }');
+    await gql(server, 'query Unfinished { templates { totalCount }');
     const res = await fetch(`${server.url}/metrics`);
     expect(res.status).toBe(200);
     const after = await res.text();
@@ -132,7 +124,14 @@ describe('against a running server', () => {
     expect(metric(after, 'graphql_envelop_request', page) - metric(before, 'graphql_envelop_request', page)).toBe(3);
     const bad = { operationName: 'Bad', code: 'BAD_USER_INPUT' };
     expect(metric(after, 'graphql_envelop_error_result', bad) - metric(before, 'graphql_envelop_error_result', bad)).toBe(1);
-    expect(metric(after, 'graphql_envelop_error_result', { operationName: 'Broken', phase: 'validate' })).toBeGreaterThanOrEqual(1);
+    // Errors carry the code the client was sent, including those graphql-yoga codes only as it answers.
+    const invalid = { operationName: 'Broken', phase: 'validate', code: 'GRAPHQL_VALIDATION_FAILED' };
+    expect(metric(after, 'graphql_envelop_error_result', invalid) - metric(before, 'graphql_envelop_error_result', invalid)).toBe(1);
+    const unparsable = { operationName: 'Anonymous', phase: 'parse', code: 'GRAPHQL_PARSE_FAILED' };
+    expect(metric(after, 'graphql_envelop_error_result', unparsable) - metric(before, 'graphql_envelop_error_result', unparsable)).toBe(1);
+    const pageHttp = { ...page, method: 'POST', statusCode: '200' };
+    expect(metric(after, 'graphql_yoga_http_duration_count', pageHttp) - metric(before, 'graphql_yoga_http_duration_count', pageHttp)).toBe(3);
+    expect(metric(after, 'graphql_envelop_request_duration_sum', page)).toBeGreaterThan(metric(before, 'graphql_envelop_request_duration_sum', page));
     // Three pages: three findTemplatePageKeys and three countTemplates statements, named after their repository function.
     for (const fn of ['findTemplatePageKeys', 'countTemplates']) {
       const labels = { repository_function: fn, outcome: 'ok' };

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { makeTemplates } from './helpers/fixtures.ts';
+import { metric } from './helpers/metrics.ts';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -47,6 +48,17 @@ describe('@stream and @defer', () => {
     const deferred = parts.slice(1).flatMap((p) => p.incremental ?? []);
     expect(deferred).toHaveLength(3);
     expect(deferred[0].data.versions).toEqual([{ version: 1 }]);
+  });
+
+  it('counts a deferred operation once in the metrics, when its last part is sent', async () => {
+    const series = { operationName: 'Deferred', operationType: 'query' };
+    const count = async (name: string) => metric(await (await app.yoga.fetch('http://test/metrics')).text(), name, series);
+    const parts = await incrementalParts(`query Deferred { templates(first: 3) { edges { node { name ... @defer { versions { version } } } } } }`);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.at(-1).hasNext).toBe(false);
+    expect(await count('graphql_envelop_request')).toBe(1);
+    expect(await count('graphql_envelop_request_duration_count')).toBe(1);
+    expect(await count('graphql_yoga_http_duration_count')).toBe(1);
   });
 });
 
