@@ -94,7 +94,7 @@ interface RequestMetrics {
 }
 
 /**
- * The GraphQL metrics, on our registry, served at `endpoint` (`GET`, Prometheus text format):
+ * The GraphQL metrics, on our registry, which is served at `endpoint` in the Prometheus text format:
  * - `graphql_envelop_request` and `graphql_envelop_request_duration` (seconds from parsing to the end of
  *   execution) by `operationName` and `operationType`;
  * - `graphql_envelop_error_result` by operation, `phase` (parse, validate, context, execute) and `code`, the
