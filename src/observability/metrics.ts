@@ -1,9 +1,10 @@
-import { getOperationAST, type GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import type { CacheStatsSource } from './cache-stats.ts';
+import { operationOf } from './request-context.ts';
 
 export interface ServiceMetrics {
   registry: Registry;
@@ -170,15 +171,16 @@ export function useServiceMetrics(metrics: ServiceMetrics, endpoint: string): Pl
           return;
         }
         if (!result) return;
-        const op = getOperationAST(result, context.params.operationName);
-        m.operationName = context.params.operationName || op?.name?.value || 'Anonymous';
-        m.operationType = op?.operation ?? 'unknown';
+        const op = operationOf(result, context.params.operationName);
+        m.operationName = op.name;
+        m.operationType = op.type ?? 'unknown';
       };
     },
     onValidate({ context }) {
-      const m = byRequest.get(context.request);
       return ({ valid, result }) => {
-        if (!valid) for (const e of result) countError(m, 'validate', errorCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+        if (valid) return;
+        const m = byRequest.get(context.request);
+        for (const e of result) countError(m, 'validate', errorCode(e, 'GRAPHQL_VALIDATION_FAILED'));
       };
     },
     onPluginInit({ registerContextErrorHandler }) {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Logger } from '../logger.ts';
 
 /** What the service knows about the request being handled; read anywhere below it through `currentRequest()`. */
@@ -13,6 +14,15 @@ export interface RequestState {
   operationType: string | undefined;
   /** `extensions.code` of each error in the result (`INTERNAL_SERVER_ERROR` for masked ones). */
   errorCodes: string[];
+}
+
+/**
+ * The operation a request runs, as the logs and the metrics name it: the requested operation name, else the
+ * operation's own, else `Anonymous`; its type is unknown when the document holds no such operation.
+ */
+export function operationOf(document: DocumentNode, operationName: string | null | undefined): { name: string; type: string | undefined } {
+  const op = getOperationAST(document, operationName);
+  return { name: operationName || op?.name?.value || 'Anonymous', type: op?.operation };
 }
 
 const storage = new AsyncLocalStorage<RequestState>();

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { getOperationAST, type GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.ts';
 import { errorCode } from '../observability/metrics.ts';
 import type { RequestStats } from '../observability/request-stats.ts';
-import { acceptRequestId, currentRequest, runInRequest, type RequestState } from '../observability/request-context.ts';
+import { acceptRequestId, currentRequest, operationOf, runInRequest, type RequestState } from '../observability/request-context.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -50,9 +50,9 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
     onExecute({ args }) {
       const state = currentRequest();
       if (!state) return;
-      const op = getOperationAST(args.document, args.operationName);
-      state.operationName = op?.name?.value ?? args.operationName ?? 'Anonymous';
-      state.operationType = op?.operation;
+      const op = operationOf(args.document, args.operationName);
+      state.operationName = op.name;
+      state.operationType = op.type;
     },
     onResultProcess({ result, request }) {
       const state = states.get(request) ?? currentRequest();
