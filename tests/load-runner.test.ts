@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ChildStats, FromChild, ToChild } from '../load/runner/ipc.ts';
+import { countCollections, summariseCollections, type Collections } from '../load/runner/gc.ts';
 import { readCpuMs, readRssKb } from '../load/runner/proc.ts';
 import { createTestDatabase } from './helpers/db.ts';
 
@@ -90,6 +91,60 @@ describe('the service child process of the load runner', () => {
     ({ stats } = await ask({ type: 'stats' }, 'stats'));
     expect(stats.statements).toBe(0);
     expect(stats.serviceTimeMs.requests).toBe(0);
+  });
+
+  test('reports the garbage collections since the reset', async () => {
+    await ask({ type: 'reset' }, 'reset-done');
+    // Each request allocates tens of kilobytes: 800 of them fill the young generation (at most 32 MB) twice.
+    for (let i = 0; i < 100; i++) await Promise.all(Array.from({ length: 8 }, () => gql('{ categories { category } }')));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the entries reach the observer a moment later
+    const { stats: busy } = await ask({ type: 'stats' }, 'stats');
+    expect(busy.gc.young.count).toBeGreaterThanOrEqual(2);
+    expect(busy.gc.young.pauseMs).toBeGreaterThan(0);
+    for (const kind of ['full', 'incremental', 'weak'] as const) expect(busy.gc[kind].count).toBeGreaterThanOrEqual(0);
+
+    await ask({ type: 'reset' }, 'reset-done');
+    const { stats: after } = await ask({ type: 'stats' }, 'stats');
+    expect(after.gc.young.count).toBeLessThan(busy.gc.young.count);
+  });
+});
+
+describe('the garbage-collection figures of the load runner', () => {
+  test("counts this process's collections, from zero again after a reset", async () => {
+    const collections = countCollections();
+    try {
+      let kept: number[][] = [];
+      for (let i = 0; i < 1_000_000; i++) {
+        kept.push([i, i + 1, i + 2]); // about 70 MB of short-lived arrays
+        if (kept.length > 1_000) kept = [];
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const read = collections.read();
+      expect(read.young.count).toBeGreaterThanOrEqual(1);
+      expect(read.young.pauseMs).toBeGreaterThan(0);
+      collections.reset();
+      expect(collections.read().young).toEqual({ count: 0, pauseMs: 0 });
+    } finally {
+      collections.stop();
+    }
+  });
+
+  test('summarises the pauses per request and as a share of the CPU time', () => {
+    const gc: Collections = {
+      young: { count: 30, pauseMs: 45.04 },
+      full: { count: 2, pauseMs: 12.5 },
+      incremental: { count: 40, pauseMs: 2.46 },
+      weak: { count: 0, pauseMs: 0 },
+    };
+    expect(summariseCollections(gc, 1_000, 600)).toEqual({
+      young: { count: 30, pauseMs: 45 },
+      full: { count: 2, pauseMs: 12.5 },
+      incremental: { count: 40, pauseMs: 2.5 },
+      weak: { count: 0, pauseMs: 0 },
+      pauseUsPerRequest: 60,
+      pauseShareOfCpu: 0.1,
+    });
+    expect(summariseCollections(gc, 0, null)).toMatchObject({ pauseUsPerRequest: null, pauseShareOfCpu: null });
   });
 });
 

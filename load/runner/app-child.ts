@@ -2,7 +2,7 @@
  * The service under load, started by the runner in a child process (`fork`): `startApp` exactly as `npm start`
  * does, plus an opt-in stats hook the runner reads over IPC. Counts executed SQL statements (through the
  * database handle's query listeners), samples the pool's busy and waiting clients and the event loop, and
- * reports the cache's counters (`deps.cache.stats()`).
+ * reports the cache's counters (`deps.cache.stats()`) and the garbage collections.
  *
  * Messages from the runner: `reset` (zero the counters after warm-up), `stats` (report them), `stop`.
  */
@@ -10,6 +10,7 @@ import { createHistogram, monitorEventLoopDelay, performance, type EventLoopUtil
 import { startApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import { countCollections } from './gc.ts';
 import type { ChildStats, CacheFigures, FromChild, ToChild } from './ipc.ts';
 
 if (!process.send) throw new Error('app-child must be started with an IPC channel (child_process.fork)');
@@ -44,6 +45,9 @@ app.http.on('request', (_req, res) => {
   res.once('finish', () => serviceTime.record(Math.max(1, Math.round((performance.now() - started) * 1000))));
 });
 
+// Garbage collections, and how long they paused the service.
+const collections = countCollections();
+
 function samplePool() {
   const busy = pool.totalCount - pool.idleCount;
   if (busy > peakBusy) peakBusy = busy;
@@ -65,6 +69,7 @@ process.on('message', (msg: ToChild) => {
     cacheAtReset = cacheFigures();
     loopDelay.reset();
     serviceTime.reset();
+    collections.reset();
     eluAtReset = performance.eventLoopUtilization();
     send({ type: 'reset-done' });
   } else if (msg.type === 'stats') {
@@ -90,6 +95,7 @@ process.on('message', (msg: ToChild) => {
         p99: serviceTime.percentile(99) / 1000,
         max: serviceTime.max / 1000,
       },
+      gc: collections.read(),
     };
     send({ type: 'stats', stats });
   } else if (msg.type === 'stop') {

@@ -1,4 +1,5 @@
 /** The messages between the runner and its server child processes. */
+import type { Collections } from './gc.ts';
 
 export interface CacheFigures {
   hits: number;
@@ -28,6 +29,8 @@ export interface ChildStats {
    * request (socket buffers while its event loop is busy) or in the load generator.
    */
   serviceTimeMs: { requests: number; p50: number; p95: number; p99: number; max: number };
+  /** Garbage collections since the reset: how many of each kind, and how long they paused the main thread. */
+  gc: Collections;
 }
 
 export type ToChild = { type: 'reset' } | { type: 'stats' } | { type: 'stop' };

@@ -57,6 +57,7 @@ import {
   type ScenarioName,
 } from '../scenarios.ts';
 import { BULK_SEED_ARGS, bulkSeedSizes, seedBulk, type BulkSeedResult } from '../seed/bulk-seed.ts';
+import { summariseCollections, type CollectionSummary } from './gc.ts';
 import type { ChildStats, FromChild } from './ipc.ts';
 import { readCpuMs, readRssKb } from './proc.ts';
 
@@ -616,6 +617,8 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       cacheHitRatio: cache.hitRatio,
       cache,
       heapUsedMb: round(stats.memory.heapUsed / 1048576, 1),
+      heapTotalMb: round(stats.memory.heapTotal / 1048576, 1),
+      gc: summariseCollections(stats.gc, summary.requests, fired.serverCpuMs),
       eventLoopUtilization: round(stats.eventLoop.utilization, 3),
       eventLoopDelayMs: { p50: round(stats.eventLoop.delayP50Ms), p99: round(stats.eventLoop.delayP99Ms), max: round(stats.eventLoop.delayMaxMs) },
       serviceTimeMs: {
@@ -732,7 +735,15 @@ function print(r: {
   const loop = s.eventLoopDelayMs as { p99: number | null } | undefined;
   const kinds = Object.entries((s.cache as { byKind: Record<string, { hitRatio: number | null; hits: number; misses: number }> }).byKind);
   if (kinds.length) console.log(`  cache by kind: ${kinds.map(([k, v]) => `${k} ${v.hitRatio} (${v.hits}/${v.hits + v.misses})`).join(', ')}`);
-  console.log(`  event loop: ${Math.round(Number(s.eventLoopUtilization) * 100)}% busy, delay p99 ${loop?.p99} ms; heap ${s.heapUsedMb} MB`);
+  console.log(
+    `  event loop: ${Math.round(Number(s.eventLoopUtilization) * 100)}% busy, delay p99 ${loop?.p99} ms; heap ${s.heapUsedMb} MB used of ${s.heapTotalMb} MB`,
+  );
+  const gc = s.gc as CollectionSummary;
+  console.log(
+    `  GC: ${gc.young.count} young (${gc.young.pauseMs} ms), ${gc.full.count} full (${gc.full.pauseMs} ms), ` +
+      `${gc.incremental.count} incremental steps (${gc.incremental.pauseMs} ms); pauses ${gc.pauseUsPerRequest} µs per request` +
+      (gc.pauseShareOfCpu === null ? '' : `, ${(gc.pauseShareOfCpu * 100).toFixed(1)}% of the service's CPU`),
+  );
   const st = s.serviceTimeMs as Record<string, number | null>;
   const g = r.loadGenerator;
   console.log(
