@@ -44,16 +44,63 @@ export interface Context extends YogaInitialContext {
   apiKey: AuthenticatedKey | null;
 }
 
+/**
+ * One request's loaders, each domain's made when the request first uses one of them. Most operations touch one
+ * domain (a memory append touches none), and a request waiting on the database keeps what it made alive through
+ * every young-generation collection meanwhile.
+ */
+class RequestLoaders implements Loaders {
+  readonly #deps: AppDeps;
+  #templates: TemplateLoaders | undefined;
+  #usage: UsageLoaders | undefined;
+  #content: ContentLoaders | undefined;
+
+  constructor(deps: AppDeps) {
+    this.#deps = deps;
+  }
+
+  get #t(): TemplateLoaders {
+    return (this.#templates ??= createTemplateLoaders(this.#deps.db, this.#deps.cache));
+  }
+  get #u(): UsageLoaders {
+    return (this.#usage ??= createUsageLoaders(this.#deps.db, this.#deps.cache));
+  }
+  get #c(): ContentLoaders {
+    return (this.#content ??= createContentLoaders(this.#deps.db));
+  }
+
+  get templateById() {
+    return this.#t.templateById;
+  }
+  get templateByName() {
+    return this.#t.templateByName;
+  }
+  get versionsByTemplateId() {
+    return this.#t.versionsByTemplateId;
+  }
+  get categories() {
+    return this.#t.categories;
+  }
+  get usageByTemplateId() {
+    return this.#u.usageByTemplateId;
+  }
+  get usageSinceByTemplateId() {
+    return this.#u.usageSinceByTemplateId;
+  }
+  get generatedContentById() {
+    return this.#c.generatedContentById;
+  }
+  get generatedContentPage() {
+    return this.#c.generatedContentPage;
+  }
+}
+
 /** Builds the per-request part of the context. Loaders must never outlive one request. */
 export function createRequestContext(
   deps: AppDeps,
   apiKey: AuthenticatedKey | null = null,
 ): Omit<Context, keyof YogaInitialContext> {
-  const loaders: Loaders = {
-    ...createTemplateLoaders(deps.db, deps.cache),
-    ...createUsageLoaders(deps.db, deps.cache),
-    ...createContentLoaders(deps.db),
-  };
+  const loaders = new RequestLoaders(deps);
   return {
     deps,
     loaders,

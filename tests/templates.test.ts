@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestContext } from '../src/context.ts';
@@ -33,6 +34,29 @@ function input(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+describe('per-request loaders', () => {
+  it('are made once per request, when first used, and never shared between requests', () => {
+    const a = createRequestContext(app.deps).loaders;
+    const b = createRequestContext(app.deps).loaders;
+    const names = [
+      'templateById',
+      'templateByName',
+      'versionsByTemplateId',
+      'categories',
+      'usageByTemplateId',
+      'usageSinceByTemplateId',
+      'generatedContentById',
+      'generatedContentPage',
+    ] as const;
+    for (const name of names) {
+      expect(a[name]).toBeInstanceOf(DataLoader);
+      // The same loader each time within a request (its per-request cache), another one in another request.
+      expect(a[name]).toBe(a[name]);
+      expect(a[name]).not.toBe(b[name]);
+    }
+  });
+});
 
 async function create(overrides: Record<string, unknown> = {}) {
   const res = await app.gql(CREATE, { input: input(overrides) });
