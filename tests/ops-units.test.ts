@@ -1,5 +1,6 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { buildSchema, GraphQLError, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { warnIfCacheOutgrowsHeap } from '../src/app.ts';
@@ -135,6 +136,14 @@ describe('memory bounds of npm start', () => {
     expect(words.at(-1)).toBe('dist/src/main.js');
     expect(pkg.scripts.prestart).toContain('npm run build');
     expect(pkg.scripts.build).toContain('tsc -p tsconfig.build.json');
+  });
+
+  it('gives only flags the Node it runs on accepts (an unknown one stops node before the service starts)', () => {
+    const flags = pkg.scripts.start.split(/\s+/).slice(1, -1);
+    expect(flags).toContain('--heap-growing-percent=70');
+    const run = spawnSync(process.execPath, [...flags, '-e', '0'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
   });
 
   it('warns when the in-process cache may take over a third of the heap, never with Redis', () => {
