@@ -4,6 +4,7 @@
  * (`summariseCollections`).
  */
 import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { round } from './round.ts';
 
 /** young: a scavenge; full: a mark-compact; incremental: a step of incremental marking; weak: weak callbacks. */
 export type GcKind = 'young' | 'full' | 'incremental' | 'weak';
@@ -55,17 +56,15 @@ export interface CollectionSummary extends Collections {
   pauseShareOfCpu: number | null;
 }
 
-const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
-
 /** The run's collections per request, and their pauses as a share of the server's CPU time (when known). */
 export function summariseCollections(gc: Collections, requests: number, serverCpuMs: number | null): CollectionSummary {
   const pauseMs = Object.values(gc).reduce((sum, k) => sum + k.pauseMs, 0);
   const kinds = Object.fromEntries(
-    Object.entries(gc).map(([kind, k]) => [kind, { count: k.count, pauseMs: round(k.pauseMs, 1) }]),
+    Object.entries(gc).map(([kind, k]) => [kind, { count: k.count, pauseMs: round(k.pauseMs, 1) ?? 0 }]),
   ) as Collections;
   return {
     ...kinds,
-    pauseUsPerRequest: requests > 0 ? round((pauseMs * 1000) / requests, 1) : null,
-    pauseShareOfCpu: serverCpuMs ? round(pauseMs / serverCpuMs, 3) : null,
+    pauseUsPerRequest: round((pauseMs * 1000) / requests, 1),
+    pauseShareOfCpu: serverCpuMs === null ? null : round(pauseMs / serverCpuMs, 3),
   };
 }

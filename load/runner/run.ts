@@ -60,6 +60,7 @@ import { BULK_SEED_ARGS, bulkSeedSizes, seedBulk, type BulkSeedResult } from '..
 import { summariseCollections, type CollectionSummary } from './gc.ts';
 import type { ChildStats, FromChild } from './ipc.ts';
 import { readCpuMs, readRssKb } from './proc.ts';
+import { round } from './round.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -398,8 +399,6 @@ function percentile(sorted: Float64Array, p: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i]!;
 }
-
-const round = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : null);
 
 function latencySummary(latencies: readonly number[]) {
   const sorted = Float64Array.from(latencies).sort();
