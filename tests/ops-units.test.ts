@@ -146,6 +146,29 @@ describe('memory bounds of npm start', () => {
     expect(run.status).toBe(0);
   });
 
+  it('loads the Redis client only when Redis is used', () => {
+    // A fresh process: this one's module graph is whatever the other tests imported.
+    const script = `
+      import { createRequire } from 'node:module';
+      const loaded = () => Object.keys(createRequire(import.meta.url).cache).filter((f) => /[\\\\/]@(redis|keyv)[\\\\/]/.test(f)).length;
+      await import(${JSON.stringify(new URL('../src/app.ts', import.meta.url).href)});
+      const before = loaded();
+      const { createRedisStore } = await import(${JSON.stringify(new URL('../src/cache/redis-store.ts', import.meta.url).href)});
+      const store = createRedisStore('redis://127.0.0.1:1', 50);
+      const after = loaded();
+      await store.close();
+      console.log(JSON.stringify({ before, after }));
+      process.exit(0);
+    `;
+    const run = spawnSync(process.execPath, ['--experimental-strip-types', '--no-warnings', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    const { before, after } = JSON.parse(run.stdout) as { before: number; after: number };
+    expect(before).toBe(0);
+    expect(after).toBeGreaterThan(0);
+  });
+
   it('warns when the in-process cache may take over a third of the heap, never with Redis', () => {
     const warnings: unknown[] = [];
     const logger = { warn: (o: unknown) => warnings.push(o) } as unknown as Logger;

@@ -1,5 +1,9 @@
-import KeyvRedis, { createClient } from '@keyv/redis';
+import type * as KeyvRedisPackage from '@keyv/redis';
 import type { KeyvStoreAdapter } from 'keyv';
+import { requireOnUse } from '../lib/require-on-use.ts';
+
+/** The Redis client and its Keyv adapter (about 4.5 MB of heap), loaded only by a service that uses Redis. */
+const keyvRedis = requireOnUse<typeof KeyvRedisPackage>('@keyv/redis');
 
 export interface RedisStore {
   adapter: KeyvStoreAdapter;
@@ -21,6 +25,7 @@ const CLOSE_GRACE_MS = 1_000;
  * thrown to the caller, which counts them and falls back to the database.
  */
 export function createRedisStore(url: string, timeoutMs: number): RedisStore {
+  const { default: KeyvRedis, createClient } = keyvRedis();
   const client = createClient({
     url,
     disableOfflineQueue: true,

@@ -1,6 +1,10 @@
-import { createClient } from '@redis/client';
+import type * as RedisClientPackage from '@redis/client';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../logger.ts';
+import { requireOnUse } from '../../lib/require-on-use.ts';
+
+/** Loaded only when the rate limit is shared through Redis. */
+const redisClient = requireOnUse<typeof RedisClientPackage>('@redis/client');
 
 export interface RateLimitDecision {
   allowed: boolean;
@@ -57,7 +61,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     };
   }
 
-  const client = createClient({
+  const client = redisClient().createClient({
     url: opts.redisUrl,
     disableOfflineQueue: true,
     socket: { connectTimeout: 1_000, reconnectStrategy: (retries) => Math.min(retries * 100, 2_000) },
