@@ -174,6 +174,19 @@ describe('the /proc readings of the load runner', () => {
     expect(Math.abs(proc1 - proc0 - (own1 - own0))).toBeLessThanOrEqual(60);
   });
 
+  test('the resident set is split into anonymous and file-backed memory, and an allocation grows the first', () => {
+    const before = readRssKb(process.pid)!;
+    // VmRSS is RssAnon + RssFile + RssShmem, and a Node process maps next to no shared memory.
+    expect(before.anon + before.file).toBeLessThanOrEqual(before.rss);
+    expect(before.anon + before.file).toBeGreaterThan(before.rss * 0.95);
+    expect(before.file).toBeGreaterThan(10_000); // the node binary's pages
+    const block = Buffer.alloc(64 * 1024 * 1024, 1); // filled, so every page is touched
+    const after = readRssKb(process.pid)!;
+    expect(after.anon - before.anon).toBeGreaterThan(60 * 1024);
+    expect(Math.abs(after.file - before.file)).toBeLessThan(16 * 1024);
+    expect(block[block.length - 1]).toBe(1);
+  });
+
   test("another process's CPU time and memory are read, a missing process's are not", async () => {
     const before = readCpuMs(child.pid!)!;
     expect(before).toBeGreaterThan(0);

@@ -4,12 +4,16 @@
  */
 import { readFileSync } from 'node:fs';
 
-/** The process's resident set now and its high-water mark, in kB. */
-export function readRssKb(pid: number): { rss: number; hwm: number } | undefined {
+/**
+ * The process's resident set now and its high-water mark, in kB, with the resident set split as the kernel
+ * counts it: anonymous memory (for Node: the V8 heap, malloc's arenas, thread stacks) and file-backed pages
+ * (mostly the node binary's code and read-only data, shared with every other node process).
+ */
+export function readRssKb(pid: number): { rss: number; hwm: number; anon: number; file: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile') };
   } catch {
     return undefined;
   }

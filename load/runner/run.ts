@@ -157,6 +157,9 @@ async function startChild(file: string, env: NodeJS.ProcessEnv, execArgv: string
 
 interface Sampled {
   peakRssMb: number | null;
+  /** The peak's two parts: anonymous memory (V8's heap, malloc, stacks) and file-backed pages (the node binary). */
+  peakRssAnonMb: number | null;
+  peakRssFileMb: number | null;
   /** The kernel's high-water mark for the child since it started (includes start-up and warm-up). */
   hwmRssMb: number | null;
   peakDbConnectionsActive: number | null;
@@ -164,15 +167,16 @@ interface Sampled {
 }
 
 function startSamplers(pid: number, db: pg.Client | undefined): { stop(): Promise<Sampled> } {
-  let peakRssKb = 0;
+  let peak = { rss: 0, anon: 0, file: 0 };
   let hwmKb = 0;
   let peakActive = -1;
   let peakOpen = -1;
-  const rssTimer = setInterval(() => {
+  const sampleRss = () => {
     const r = readRssKb(pid);
-    if (r && r.rss > peakRssKb) peakRssKb = r.rss;
+    if (r && r.rss > peak.rss) peak = r;
     if (r && r.hwm > hwmKb) hwmKb = r.hwm;
-  }, 200);
+  };
+  const rssTimer = setInterval(sampleRss, 200);
   let stopped = false;
   const dbLoop = (async () => {
     while (db && !stopped) {
@@ -196,12 +200,12 @@ function startSamplers(pid: number, db: pg.Client | undefined): { stop(): Promis
       stopped = true;
       clearInterval(rssTimer);
       await dbLoop;
-      const r = readRssKb(pid);
-      if (r && r.rss > peakRssKb) peakRssKb = r.rss;
-      if (r && r.hwm > hwmKb) hwmKb = r.hwm;
+      sampleRss();
       const mb = (kb: number) => (kb > 0 ? Math.round((kb / 1024) * 10) / 10 : null);
       return {
-        peakRssMb: mb(peakRssKb),
+        peakRssMb: mb(peak.rss),
+        peakRssAnonMb: mb(peak.anon),
+        peakRssFileMb: mb(peak.file),
         hwmRssMb: mb(hwmKb),
         peakDbConnectionsActive: peakActive >= 0 ? peakActive : null,
         peakDbConnectionsOpen: peakOpen >= 0 ? peakOpen : null,
@@ -728,7 +732,7 @@ function print(r: {
   }
   console.log(`  errors: transport ${e.transport} (timeouts ${e.timeouts}), non-2xx ${e.non2xx}, GraphQL ${e.graphql}; failed rate ${e.failedRate}`);
   console.log(
-    `  server: peak RSS ${s.peakRssMb} MB, DB connections in use ${s.peakDbConnectionsActive} (open ${s.peakDbConnectionsOpen}), ` +
+    `  server: peak RSS ${s.peakRssMb} MB (anonymous ${s.peakRssAnonMb}, file-backed ${s.peakRssFileMb}), DB connections in use ${s.peakDbConnectionsActive} (open ${s.peakDbConnectionsOpen}), ` +
       `pool busy ${s.poolPeakBusy}/${s.poolMax} (waiting ${s.poolPeakWaiting}), SQL/request ${s.sqlPerRequest}, cache hit ratio ${s.cacheHitRatio ?? 'n/a'}`,
   );
   const loop = s.eventLoopDelayMs as { p99: number | null } | undefined;
