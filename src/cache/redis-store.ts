@@ -2,7 +2,10 @@ import type * as KeyvRedisPackage from '@keyv/redis';
 import type { KeyvStoreAdapter } from 'keyv';
 import { requireOnUse } from '../lib/require-on-use.ts';
 
-/** The Redis client and its Keyv adapter (about 4.5 MB of heap), loaded only by a service that uses Redis. */
+/**
+ * The Redis client and its Keyv adapter, loaded only by a service that uses Redis: 2.9 MB of heap at rest
+ * otherwise. Their CommonJS build brings keyv's own for its helpers; the adapter itself works with any Keyv.
+ */
 const keyvRedis = requireOnUse<typeof KeyvRedisPackage>('@keyv/redis');
 
 export interface RedisStore {
