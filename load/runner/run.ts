@@ -201,7 +201,7 @@ function startSamplers(pid: number, db: pg.Client | undefined): { stop(): Promis
       clearInterval(rssTimer);
       await dbLoop;
       sampleRss();
-      const mb = (kb: number) => (kb > 0 ? Math.round((kb / 1024) * 10) / 10 : null);
+      const mb = (kb: number) => (kb > 0 ? round(kb / 1024, 1) : null);
       return {
         peakRssMb: mb(peak.rss),
         peakRssAnonMb: mb(peak.anon),
