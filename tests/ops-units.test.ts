@@ -2,7 +2,7 @@ import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQue
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { buildSchema, GraphQLError, parse } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { warnIfCacheOutgrowsHeap } from '../src/app.ts';
 import { createMaskError } from '../src/plugins/error-policy.ts';
 import { loadConfig } from '../src/config.ts';
@@ -256,5 +256,27 @@ describe('DateTime scalar', () => {
     expect(DateTimeScalar.parseValue('2026-11-28T09:14:43.123Z')).toEqual(at);
     expect(() => DateTimeScalar.parseValue('yesterday')).toThrow(GraphQLError);
     expect(DateTimeScalar.name).toBe('DateTime');
+  });
+
+  it("formats a frozen Date (a cached row's) once, and again only when its time was changed", () => {
+    const toIso = vi.spyOn(Date.prototype, 'toISOString');
+    try {
+      const cached = Object.freeze(new Date('2026-11-28T09:14:43.123Z'));
+      expect(DateTimeScalar.serialize(cached)).toBe('2026-11-28T09:14:43.123Z');
+      expect(DateTimeScalar.serialize(cached)).toBe('2026-11-28T09:14:43.123Z');
+      expect(toIso).toHaveBeenCalledTimes(1);
+      cached.setTime(Date.parse('2026-11-29T00:00:00.000Z'));
+      expect(DateTimeScalar.serialize(cached)).toBe('2026-11-29T00:00:00.000Z');
+      expect(DateTimeScalar.serialize(cached)).toBe('2026-11-29T00:00:00.000Z');
+      expect(toIso).toHaveBeenCalledTimes(2);
+      // A Date that is not frozen (a row just read) is formatted on every call, and an invalid one still refused.
+      const fresh = new Date('2026-11-28T09:14:43.123Z');
+      DateTimeScalar.serialize(fresh);
+      DateTimeScalar.serialize(fresh);
+      expect(toIso).toHaveBeenCalledTimes(4);
+      expect(() => DateTimeScalar.serialize(Object.freeze(new Date(Number.NaN)))).toThrow(/invalid Date/);
+    } finally {
+      toIso.mockRestore();
+    }
   });
 });
