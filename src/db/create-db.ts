@@ -6,9 +6,12 @@ import { normaliseSql } from '../observability/statement-stats.ts';
 import type { Database } from './database.ts';
 import { createStatementPreparer } from './prepared-statements.ts';
 import { StatementCallerPlugin } from './statement-caller.ts';
+import { createTimestamptzParser } from './timestamptz.ts';
 
 // int8 (counts, sums) as JavaScript numbers: the values this service counts stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+// timestamptz in the form a UTC session prints, read without regular expressions; any other form as pg does.
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, createTimestamptzParser(pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ)));
 
 export interface DbOptions {
   url: string;
