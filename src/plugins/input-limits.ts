@@ -6,6 +6,7 @@ import {
   isObjectType,
   isScalarType,
   type GraphQLArgument,
+  type GraphQLInputObjectType,
   type GraphQLInputField,
   type GraphQLInputType,
   type GraphQLSchema,
@@ -35,38 +36,87 @@ function jsonDepth(value: unknown, max: number): number {
   return deepest;
 }
 
-function checkValue(value: unknown, type: GraphQLInputType, where: string, long: boolean, limits: Limits): void {
-  if (value === null || value === undefined) return;
-  if (isNonNullType(type)) return checkValue(value, type.ofType, where, long, limits);
-  if (isListType(type)) {
-    if (Array.isArray(value)) for (const item of value) checkValue(item, type.ofType, where, long, limits);
-    return;
+const NOT_TEXT = new Set(['Int', 'Float', 'Boolean']);
+
+/** Checks one (coerced) input value; throws a LIMIT_EXCEEDED error naming the field when it is over a limit. */
+type Check = (value: unknown) => void;
+
+/**
+ * Builds the checks of input types once, when the schema is set up: each argument gets a function that knows its
+ * type, its field name and its limit, so a request pays for the walk over its values and nothing else. A type
+ * with nothing to bound (numbers, booleans, enums) gets no check at all.
+ */
+class CheckBuilder {
+  readonly #limits: Limits;
+  /** Input object types' checks; a type being built stands for itself through a forward reference (recursion). */
+  readonly #objects = new Map<GraphQLInputObjectType, { check: Check | null; building: boolean }>();
+
+  constructor(limits: Limits) {
+    this.#limits = limits;
   }
-  if (isInputObjectType(type)) {
-    const fields = type.getFields();
-    for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
-      const f = fields[name];
-      if (f) checkValue(v, f.type, `${type.name}.${name}`, isLongText(f), limits);
+
+  for(type: GraphQLInputType, where: string, long: boolean): Check | null {
+    if (isNonNullType(type)) return this.for(type.ofType, where, long);
+    if (isListType(type)) {
+      const item = this.for(type.ofType, where, long);
+      if (!item) return null;
+      return (value) => {
+        if (Array.isArray(value)) for (const v of value) if (v !== null && v !== undefined) item(v);
+      };
     }
-    return;
+    if (isInputObjectType(type)) return this.#object(type);
+    // Enums, and the scalars whose values are never strings, have nothing to bound.
+    if (!isScalarType(type) || NOT_TEXT.has(type.name)) return null;
+    return type.name === 'JSON' ? this.#json(where) : this.#string(where, long);
   }
-  if (!isScalarType(type)) return;
-  if (typeof value === 'string' && type.name !== 'JSON') {
-    const [max, setting] = long ? [limits.maxTextChars, 'INPUT_MAX_TEXT_CHARS'] : [limits.maxStringChars, 'INPUT_MAX_STRING_CHARS'];
-    if (value.length > max) throw limitExceeded(`${where} is ${value.length} characters, over the limit`, setting, max, { field: where });
-    return;
+
+  #string(where: string, long: boolean): Check {
+    const [max, setting] = long
+      ? [this.#limits.maxTextChars, 'INPUT_MAX_TEXT_CHARS']
+      : [this.#limits.maxStringChars, 'INPUT_MAX_STRING_CHARS'];
+    return (value) => {
+      if (typeof value === 'string' && value.length > max) {
+        throw limitExceeded(`${where} is ${value.length} characters, over the limit`, setting, max, { field: where });
+      }
+    };
   }
-  if (type.name === 'JSON') {
-    const depth = jsonDepth(value, limits.maxJsonDepth);
-    if (depth > limits.maxJsonDepth) {
-      throw limitExceeded(`${where} is nested too deeply`, 'INPUT_MAX_JSON_DEPTH', limits.maxJsonDepth, { field: where });
+
+  #json(where: string): Check {
+    const { maxJsonDepth, maxJsonBytes } = this.#limits;
+    return (value) => {
+      if (jsonDepth(value, maxJsonDepth) > maxJsonDepth) {
+        throw limitExceeded(`${where} is nested too deeply`, 'INPUT_MAX_JSON_DEPTH', maxJsonDepth, { field: where });
+      }
+      const bytes = Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+      if (bytes > maxJsonBytes) {
+        throw limitExceeded(`${where} is ${bytes} bytes of JSON, over the limit`, 'INPUT_MAX_JSON_BYTES', maxJsonBytes, {
+          field: where,
+        });
+      }
+    };
+  }
+
+  #object(type: GraphQLInputObjectType): Check | null {
+    const known = this.#objects.get(type);
+    if (known) return known.building ? (value) => known.check?.(value) : known.check;
+    const entry: { check: Check | null; building: boolean } = { check: null, building: true };
+    this.#objects.set(type, entry);
+    const fields: [string, Check][] = [];
+    for (const f of Object.values(type.getFields())) {
+      const check = this.for(f.type, `${type.name}.${f.name}`, isLongText(f));
+      if (check) fields.push([f.name, check]);
     }
-    const bytes = Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
-    if (bytes > limits.maxJsonBytes) {
-      throw limitExceeded(`${where} is ${bytes} bytes of JSON, over the limit`, 'INPUT_MAX_JSON_BYTES', limits.maxJsonBytes, {
-        field: where,
-      });
-    }
+    entry.building = false;
+    entry.check = fields.length
+      ? (value) => {
+          const obj = value as Record<string, unknown>;
+          for (const [name, check] of fields) {
+            const v = obj[name];
+            if (v !== null && v !== undefined) check(v);
+          }
+        }
+      : null;
+    return entry.check;
   }
 }
 
@@ -77,15 +127,22 @@ function checkValue(value: unknown, type: GraphQLInputType, where: string, long:
  * later are covered without registering them. Mutates and returns the schema.
  */
 export function applyInputLimits(schema: GraphQLSchema, limits: Limits): GraphQLSchema {
+  const checks = new CheckBuilder(limits);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      if (!field.args.length) continue;
+      const args: [string, Check][] = [];
+      for (const arg of field.args) {
+        const check = checks.for(arg.type, `${type.name}.${field.name}(${arg.name})`, isLongText(arg));
+        if (check) args.push([arg.name, check]);
+      }
+      // A field whose arguments have nothing to bound keeps its resolver as it is.
+      if (!args.length) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
-      const args = field.args;
       field.resolve = (source, values, context, info) => {
-        for (const arg of args) {
-          checkValue(values[arg.name], arg.type, `${type.name}.${field.name}(${arg.name})`, isLongText(arg), limits);
+        for (const [name, check] of args) {
+          const v = values[name];
+          if (v !== null && v !== undefined) check(v);
         }
         return resolve(source, values, context, info);
       };
