@@ -16,6 +16,41 @@ export interface RequestLoggingOptions {
   graphqlEndpoint: string;
 }
 
+/** One request's state; its child logger is made on first use (most requests log nothing below the level). */
+class RequestRecord implements RequestState {
+  readonly id: string;
+  readonly startedAt = performance.now();
+  statements = 0;
+  operationName: string | undefined = undefined;
+  operationType: string | undefined = undefined;
+  errorCodes: string[] = [];
+  readonly #parent: Logger;
+  #logger: Logger | undefined = undefined;
+
+  constructor(id: string, parent: Logger) {
+    this.id = id;
+    this.#parent = parent;
+  }
+
+  get logger(): Logger {
+    return (this.#logger ??= this.#parent.child({ reqId: this.id }));
+  }
+}
+
+/**
+ * The path of an absolute request URL. The one the service expects most, `plain`, is recognised without parsing
+ * the URL (`http://host/graphql`, with or without a query); any other is parsed, percent-encoding and dot segments
+ * included.
+ */
+export function pathOf(url: string, plain: string): string {
+  const slash = url.indexOf('/', url.indexOf('//') + 2);
+  if (slash > 0 && url.startsWith(plain, slash)) {
+    const end = slash + plain.length;
+    if (end === url.length || url.charCodeAt(end) === 63 /* ? */) return plain;
+  }
+  return new URL(url).pathname;
+}
+
 /**
  * Gives every request an id (a sane incoming `x-request-id`, else a fresh UUID), returns it in the
  * `x-request-id` response header, runs the request in its own async context (so statements are counted
@@ -30,19 +65,7 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
     instrumentation: {
       request({ request }, wrapped) {
         const id = acceptRequestId(request.headers.get(REQUEST_ID_HEADER)) ?? randomUUID();
-        let child: Logger | undefined;
-        const state: RequestState = {
-          id,
-          startedAt: performance.now(),
-          // Made on first use: most requests log nothing below the configured level.
-          get logger() {
-            return (child ??= logger.child({ reqId: id }));
-          },
-          statements: 0,
-          operationName: undefined,
-          operationType: undefined,
-          errorCodes: [],
-        };
+        const state = new RequestRecord(id, logger);
         states.set(request, state);
         return runInRequest(state, wrapped);
       },
@@ -67,7 +90,7 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
       const state = states.get(request);
       if (!state) return;
       response.headers.set(REQUEST_ID_HEADER, state.id);
-      const path = new URL(request.url).pathname;
+      const path = pathOf(request.url, graphqlEndpoint);
       if (path !== graphqlEndpoint) return;
       // GraphiQL's HTML page is not a GraphQL request.
       if (request.method === 'GET' && (response.headers.get('content-type') ?? '').startsWith('text/html')) return;
