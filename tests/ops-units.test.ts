@@ -1,7 +1,7 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { buildSchema, GraphQLError, parse } from 'graphql';
+import { buildSchema, GraphQLError, parse, print, type GraphQLSchema } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
 import { warnIfCacheOutgrowsHeap } from '../src/app.ts';
 import { createMaskError } from '../src/plugins/error-policy.ts';
@@ -14,6 +14,9 @@ import { normaliseSql, StatementStats } from '../src/observability/statement-sta
 import { DateTimeScalar } from '../src/lib/date-time.ts';
 import { needsReferenceExecutor } from '../src/plugins/use-compiled-execution.ts';
 import { chooseEncoding } from '../src/plugins/use-compression.ts';
+import { applyInputLimits } from '../src/plugins/input-limits.ts';
+import { createCostCache, operationCost } from '../src/plugins/use-query-limits.ts';
+import { pathOf } from '../src/plugins/use-request-logging.ts';
 
 describe('normaliseSql', () => {
   it('keeps the shape of a statement and drops every value position', () => {
@@ -278,5 +281,136 @@ describe('DateTime scalar', () => {
     } finally {
       toIso.mockRestore();
     }
+  });
+});
+
+describe('input limits', () => {
+  const limits = { maxStringChars: 5, maxTextChars: 10, maxJsonBytes: 40, maxJsonDepth: 2 };
+  const build = () =>
+    applyInputLimits(
+      buildSchema(`
+        directive @longText on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
+        scalar JSON
+        enum Role { USER ASSISTANT }
+        input Node { label: String, body: String @longText, data: JSON, children: [Node!], role: Role }
+        input Numbers { n: Int, f: Float }
+        type Query {
+          one(name: String, text: String @longText, id: ID): String
+          tree(node: Node): String
+          names(names: [String]): String
+          plain(first: Int, role: Role, numbers: Numbers): String
+          none: String
+        }
+      `),
+      limits,
+    );
+  const call = (schema: GraphQLSchema, field: string, args: Record<string, unknown>) => {
+    const f = schema.getQueryType()!.getFields()[field]!;
+    return f.resolve!({ [field]: 'ok' }, args, {}, { fieldName: field } as never);
+  };
+  const refusal = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      return (err as GraphQLError).extensions;
+    }
+    return undefined;
+  };
+
+  it('bounds strings and long text by their own limits, naming the argument', () => {
+    const schema = build();
+    expect(call(schema, 'one', { name: 'abcde', text: 'abcdefghij', id: 'x' })).toBe('ok');
+    expect(refusal(() => call(schema, 'one', { name: 'abcdef' }))).toMatchObject({
+      code: 'LIMIT_EXCEEDED', limit: 'INPUT_MAX_STRING_CHARS', max: 5, field: 'Query.one(name)',
+    });
+    expect(refusal(() => call(schema, 'one', { text: 'abcdefghijk' }))).toMatchObject({ limit: 'INPUT_MAX_TEXT_CHARS', max: 10 });
+    expect(refusal(() => call(schema, 'one', { id: '123456' }))).toMatchObject({ field: 'Query.one(id)' });
+    expect(refusal(() => call(schema, 'names', { names: ['ab', null, 'abcdefg'] }))).toMatchObject({ field: 'Query.names(names)' });
+  });
+
+  it('walks input objects, lists of them and recursive ones, naming the input field', () => {
+    const schema = build();
+    const deep = { label: 'a', children: [{ label: 'b', children: [{ body: 'abcdefghij', children: [{ label: 'toolong' }] }] }] };
+    expect(refusal(() => call(schema, 'tree', { node: deep }))).toMatchObject({ limit: 'INPUT_MAX_STRING_CHARS', field: 'Node.label' });
+    deep.children[0]!.children[0]!.children[0]!.label = 'short';
+    expect(call(schema, 'tree', { node: deep })).toBe('ok');
+    expect(refusal(() => call(schema, 'tree', { node: { children: [{ body: 'x'.repeat(11) }] } }))).toMatchObject({
+      limit: 'INPUT_MAX_TEXT_CHARS', field: 'Node.body',
+    });
+  });
+
+  it('bounds JSON by depth and by size', () => {
+    const schema = build();
+    expect(call(schema, 'tree', { node: { data: { a: [1] } } })).toBe('ok');
+    expect(refusal(() => call(schema, 'tree', { node: { data: { a: { b: {} } } } }))).toMatchObject({ limit: 'INPUT_MAX_JSON_DEPTH', field: 'Node.data' });
+    expect(refusal(() => call(schema, 'tree', { node: { data: { a: 'x'.repeat(40) } } }))).toMatchObject({ limit: 'INPUT_MAX_JSON_BYTES' });
+  });
+
+  it('leaves the resolvers of fields with nothing to bound (numbers, enums, no arguments) unwrapped', () => {
+    // buildSchema leaves every resolver unset (the default resolver); a wrapped field gets one.
+    const fields = build().getQueryType()!.getFields();
+    expect(fields['plain']!.resolve).toBeUndefined();
+    expect(fields['none']!.resolve).toBeUndefined();
+    expect(fields['one']!.resolve).toBeTypeOf('function');
+    expect(fields['tree']!.resolve).toBeTypeOf('function');
+  });
+});
+
+describe('query cost', () => {
+  const schema = buildSchema(`
+    type Item { id: ID, tags(first: Int): [String] }
+    type Page { items: [Item] }
+    type Query { page(first: Int): Page, one: Item }
+  `);
+  const pagination = { defaultSize: 20, maxSize: 100 };
+  const doc = parse(`
+    query A($n: Int, $m: Int) { page(first: $n) { items { id tags(first: $m) } } }
+    query B { one { id tags(first: 3) } }
+  `);
+
+  it('is computed once per document, operation and page sizes, and equals the full walk for each', () => {
+    const compute = vi.fn(operationCost);
+    const costOf = createCostCache(pagination, compute);
+    const cases: [string, Record<string, unknown>][] = [
+      ['A', { n: 10, m: 2 }],
+      ['A', { n: 10, m: 2 }],
+      ['A', { n: 10.9, m: 2 }], // the resolvers truncate: the same page size
+      ['A', { n: 500, m: 2 }],
+      ['A', { n: 100, m: 2 }], // the cap: the same as 500
+      ['A', { m: 2 }],
+      ['A', { n: null, m: 2 }], // the default: the same as absent
+      ['A', { n: 10, m: 5 }],
+      ['B', { n: 10, m: 5 }],
+    ];
+    for (const [op, vars] of cases) expect(costOf(schema, doc, op, vars)).toBe(operationCost(schema, doc, op, vars, pagination));
+    // Distinct keys: A 10/2, 100/2, 20/2, 10/5 and B.
+    expect(compute).toHaveBeenCalledTimes(5);
+    // page 1, and 10 times: items 1 + its id and tags 2 (a list of scalars has nothing below it to multiply).
+    expect(costOf(schema, doc, 'A', { n: 10, m: 2 })).toBe(1 + 10 * (1 + 2));
+    // Another parse of the same text is another document: computed for it, not taken from the first.
+    costOf(schema, parse(print(doc)), 'A', { n: 10, m: 2 });
+    expect(compute).toHaveBeenCalledTimes(6);
+  });
+});
+
+describe('pathOf', () => {
+  it('gives the path URL parsing gives, for the plain endpoint and for everything else', () => {
+    const urls = [
+      'http://localhost:4000/graphql',
+      'http://localhost:4000/graphql?query=%7Bhello%7D',
+      'https://api.example.com/graphql',
+      'http://[::1]:4000/graphql',
+      'http://localhost/graphql/',
+      'http://localhost/graphqlx',
+      'http://localhost/graphql/../graphql',
+      'http://localhost/graph%71l',
+      'http://localhost/graphql#part',
+      'http://localhost/',
+      'http://localhost',
+      'http://localhost/metrics',
+      'http://localhost/export/templates?format=ndjson',
+      'http://localhost/a/graphql',
+    ];
+    for (const url of urls) expect([url, pathOf(url, '/graphql')]).toEqual([url, new URL(url).pathname]);
   });
 });
