@@ -3,6 +3,7 @@ import { deserialize as v8Deserialize, serialize as v8Serialize } from 'node:v8'
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import type { CacheConfig, Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { KeyStrings } from './key-strings.ts';
 import { MemoryStore } from './memory-store.ts';
 import { createRedisStore, type RedisStore } from './redis-store.ts';
 
@@ -221,9 +222,11 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
 
   const prefix = `${config.namespace}:v${CACHE_FORMAT_VERSION}:`;
   const internalKey = (kind: string, key: string) => `${prefix}${kind}:${key}`;
+  // As many as the in-process store holds entries: the keys of every entry it can hold stay the same strings.
+  const keyStrings = new KeyStrings(config.maxEntries, internalKey);
   const keyOf = (kind: string, key: string) => {
     if (kind === GENERATION_KIND || kind === STAMP_KIND) throw new TypeError(`cache kind "${kind}" is reserved`);
-    return internalKey(kind, key);
+    return keyStrings.get(kind, key);
   };
 
   const counters = new Map<string, { hits: number; misses: number; errors: number }>();
