@@ -344,6 +344,25 @@ describe('cachedBatch', () => {
     expect(await cache.getMany('list', [`g${g2}:all`])).toEqual(['new']);
   });
 
+  it('forgets the oldest tracked invalidations a tenth of the bound at a time, each raising its kind\'s floor', async () => {
+    const cache = createCache(config({ CACHE_INVALIDATION_TRACK_MAX: '10' }), logger);
+    for (let i = 1; i <= 10; i++) await cache.delete('k', [`k${i}`]); // invalidations 1 to 10 of kind 'k'
+    // All ten are tracked: a key never invalidated counts from the floor, still 0.
+    expect(cache.invalidatedSince('k', 'never', 0)).toBe(false);
+    expect(cache.invalidatedSince('k', 'k1', 0)).toBe(true);
+    expect(cache.invalidatedSince('k', 'k1', 1)).toBe(false);
+    await cache.delete('k', ['k11']); // the eleventh: k1 and k2 are forgotten, nine are kept
+    expect(cache.invalidatedSince('k', 'never', 1)).toBe(true); // the floor is now 2
+    expect(cache.invalidatedSince('k', 'never', 2)).toBe(false);
+    expect(cache.invalidatedSince('k', 'k3', 2)).toBe(true); // still tracked, at 3
+    expect(cache.invalidatedSince('k', 'k3', 3)).toBe(false);
+    for (let i = 12; i <= 100; i++) await cache.delete('k', [`k${i}`]);
+    // Never more than the bound: the floor has followed the forgotten ones, the latest are tracked one by one.
+    expect(cache.invalidatedSince('k', 'never', 89)).toBe(true);
+    expect(cache.invalidatedSince('k', 'k100', 99)).toBe(true);
+    expect(cache.invalidatedSince('k', 'k100', 100)).toBe(false);
+  });
+
   it('still refuses a stale value after its key has been forgotten by the bounded invalidation tracking', async () => {
     const cache = createCache(config({ CACHE_INVALIDATION_TRACK_MAX: '1' }), logger);
     let release!: () => void;
