@@ -1,5 +1,6 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { buildSchema, GraphQLError, parse, print, type GraphQLSchema } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
@@ -13,7 +14,10 @@ import { percentile, RequestStats } from '../src/observability/request-stats.ts'
 import { normaliseSql, StatementStats } from '../src/observability/statement-stats.ts';
 import { DateTimeScalar } from '../src/lib/date-time.ts';
 import { needsReferenceExecutor } from '../src/plugins/use-compiled-execution.ts';
-import { chooseEncoding } from '../src/plugins/use-compression.ts';
+import { chooseEncoding, useCompression } from '../src/plugins/use-compression.ts';
+import { useReadiness } from '../src/plugins/use-readiness.ts';
+import { useAdminRoutes } from '../src/plugins/use-auth.ts';
+import type { Auth } from '../src/domains/auth/auth.ts';
 import { applyInputLimits } from '../src/plugins/input-limits.ts';
 import { createCostCache, operationCost } from '../src/plugins/use-query-limits.ts';
 import { pathOf } from '../src/plugins/use-request-logging.ts';
@@ -412,5 +416,50 @@ describe('pathOf', () => {
       'http://localhost/a/graphql',
     ];
     for (const url of urls) expect([url, pathOf(url, '/graphql')]).toEqual([url, new URL(url).pathname]);
+  });
+});
+
+describe('HTTP hooks on the hot path', () => {
+  const hookArgs = (path: string, method: string, headers: Record<string, string> = {}) => {
+    const request = new Request(`http://localhost${path}`, { method, headers, ...(method === 'POST' ? { body: '{}' } : {}) });
+    return { request, url: new URL(request.url), endResponse: vi.fn(), fetchAPI: { Response } };
+  };
+
+  it('readiness answers its own path and lets every other request pass without a promise', async () => {
+    const check = vi.fn(async () => ({ ready: true, checks: {} }));
+    const onRequest = useReadiness({ path: '/ready', check: check as never }).onRequest as (a: unknown) => unknown;
+    expect(onRequest(hookArgs('/graphql', 'POST'))).toBeUndefined();
+    expect(onRequest(hookArgs('/ready', 'POST'))).toBeUndefined();
+    expect(check).not.toHaveBeenCalled();
+    const args = hookArgs('/ready', 'GET');
+    await onRequest(args);
+    expect(args.endResponse).toHaveBeenCalledOnce();
+    expect((args.endResponse.mock.calls[0]![0] as Response).status).toBe(200);
+  });
+
+  it('compression leaves a response it does not compress without a promise, and compresses the others', async () => {
+    const onResponse = useCompression({ minBytes: 10 }).onResponse as (a: unknown) => unknown;
+    const big = 'x'.repeat(1000);
+    const run = (headers: Record<string, string>) => {
+      const { request } = hookArgs('/graphql', 'POST', headers);
+      const response = new Response(big, { headers: { 'content-type': 'application/json' } });
+      const setResponse = vi.fn();
+      return { out: onResponse({ request, response, setResponse, fetchAPI: { Response, Headers } }), setResponse };
+    };
+    const plain = run({});
+    expect(plain.out).toBeUndefined();
+    expect(plain.setResponse).not.toHaveBeenCalled();
+    const gzipped = run({ 'accept-encoding': 'gzip' });
+    expect(gzipped.out).toBeInstanceOf(Promise);
+    await gzipped.out;
+    const sent = gzipped.setResponse.mock.calls[0]![0] as Response;
+    expect(sent.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await sent.arrayBuffer())).toString()).toBe(big);
+  });
+
+  it('the admin guard lets requests outside its prefixes pass without a promise', async () => {
+    const auth = { mode: 'required' } as unknown as Auth;
+    const onRequest = useAdminRoutes(auth, ['/metrics']).onRequest as (a: unknown) => unknown;
+    expect(onRequest(hookArgs('/graphql', 'POST'))).toBeUndefined();
   });
 });

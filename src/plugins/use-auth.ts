@@ -34,10 +34,12 @@ export function useAuth(auth: Auth): Plugin {
 export function useAdminRoutes(auth: Auth, prefixes: readonly string[]): Plugin {
   if (auth.mode === 'off') return {};
   return {
-    async onRequest({ request, url, endResponse }) {
-      if (!prefixes.some((p) => url.pathname.startsWith(p))) return;
-      const denied = await guardHttpRoute(auth, request, 'admin');
-      if (denied) endResponse(denied);
+    // Not async: every other request passes straight on, without a promise to wait for.
+    onRequest({ request, url, endResponse }) {
+      if (!prefixes.some((p) => url.pathname.startsWith(p))) return undefined;
+      return guardHttpRoute(auth, request, 'admin').then((denied) => {
+        if (denied) endResponse(denied);
+      });
     },
   };
 }

@@ -57,27 +57,30 @@ export function useCompression(options: { minBytes: number }): Plugin {
     return out;
   };
   return {
-    async onResponse({ request, response, setResponse, fetchAPI }) {
-      if (!response.body || request.method === 'HEAD' || response.headers.has('content-encoding')) return;
-      if (STREAMING.test(response.headers.get('content-type') ?? '')) return;
+    // Not async: a response left as it is (most small ones) goes on without a promise to wait for.
+    onResponse({ request, response, setResponse, fetchAPI }) {
+      if (!response.body || request.method === 'HEAD' || response.headers.has('content-encoding')) return undefined;
+      if (STREAMING.test(response.headers.get('content-type') ?? '')) return undefined;
       const encoding = chooseEncoding(request.headers.get('accept-encoding'));
-      if (!encoding) return;
+      if (!encoding) return undefined;
       const declared = response.headers.get('content-length');
       if (declared != null && Number(declared) < options.minBytes) {
         // Too small to be worth compressing: sent as it is, without copying the body.
         response.headers.append('vary', 'Accept-Encoding');
-        return;
+        return undefined;
       }
-      const raw = Buffer.from(await response.arrayBuffer());
-      const headers = new fetchAPI.Headers(response.headers);
-      headers.append('vary', 'Accept-Encoding');
-      let body: Buffer = raw;
-      if (raw.byteLength >= options.minBytes) {
-        body = await compress(raw, encoding);
-        headers.set('content-encoding', encoding);
-      }
-      headers.set('content-length', String(body.byteLength));
-      setResponse(new fetchAPI.Response(new Uint8Array(body), { status: response.status, statusText: response.statusText, headers }));
+      return (async () => {
+        const raw = Buffer.from(await response.arrayBuffer());
+        const headers = new fetchAPI.Headers(response.headers);
+        headers.append('vary', 'Accept-Encoding');
+        let body: Buffer = raw;
+        if (raw.byteLength >= options.minBytes) {
+          body = await compress(raw, encoding);
+          headers.set('content-encoding', encoding);
+        }
+        headers.set('content-length', String(body.byteLength));
+        setResponse(new fetchAPI.Response(new Uint8Array(body), { status: response.status, statusText: response.statusText, headers }));
+      })();
     },
   };
 }

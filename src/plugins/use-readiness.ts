@@ -7,15 +7,17 @@ import type { ReadinessReport } from '../observability/readiness.ts';
  */
 export function useReadiness(options: { path: string; check: () => Promise<ReadinessReport> }): Plugin {
   return {
-    async onRequest({ url, request, endResponse, fetchAPI }) {
-      if (url.pathname !== options.path || (request.method !== 'GET' && request.method !== 'HEAD')) return;
-      const report = await options.check();
-      endResponse(
-        fetchAPI.Response.json(
-          { status: report.ready ? 'ready' : 'unavailable', checks: report.checks },
-          { status: report.ready ? 200 : 503, headers: { 'cache-control': 'no-store' } },
-        ),
-      );
+    // Not async: every other request passes straight on, without a promise to wait for.
+    onRequest({ url, request, endResponse, fetchAPI }) {
+      if (url.pathname !== options.path || (request.method !== 'GET' && request.method !== 'HEAD')) return undefined;
+      return options.check().then((report) => {
+        endResponse(
+          fetchAPI.Response.json(
+            { status: report.ready ? 'ready' : 'unavailable', checks: report.checks },
+            { status: report.ready ? 200 : 503, headers: { 'cache-control': 'no-store' } },
+          ),
+        );
+      });
     },
   };
 }
