@@ -56,6 +56,24 @@ export function useCompression(options: { minBytes: number }): Plugin {
     }
     return out;
   };
+  /** Replaces `response` with its body compressed (when at least minBytes), its length and `Vary` set. */
+  const sendCompressed = async (
+    response: Response,
+    encoding: Encoding,
+    setResponse: (response: Response) => void,
+    fetchAPI: { Headers: typeof Headers; Response: typeof Response },
+  ): Promise<void> => {
+    const raw = Buffer.from(await response.arrayBuffer());
+    const headers = new fetchAPI.Headers(response.headers);
+    headers.append('vary', 'Accept-Encoding');
+    let body: Buffer = raw;
+    if (raw.byteLength >= options.minBytes) {
+      body = await compress(raw, encoding);
+      headers.set('content-encoding', encoding);
+    }
+    headers.set('content-length', String(body.byteLength));
+    setResponse(new fetchAPI.Response(new Uint8Array(body), { status: response.status, statusText: response.statusText, headers }));
+  };
   return {
     // Not async: a response left as it is (most small ones) goes on without a promise to wait for.
     onResponse({ request, response, setResponse, fetchAPI }) {
@@ -69,18 +87,7 @@ export function useCompression(options: { minBytes: number }): Plugin {
         response.headers.append('vary', 'Accept-Encoding');
         return undefined;
       }
-      return (async () => {
-        const raw = Buffer.from(await response.arrayBuffer());
-        const headers = new fetchAPI.Headers(response.headers);
-        headers.append('vary', 'Accept-Encoding');
-        let body: Buffer = raw;
-        if (raw.byteLength >= options.minBytes) {
-          body = await compress(raw, encoding);
-          headers.set('content-encoding', encoding);
-        }
-        headers.set('content-length', String(body.byteLength));
-        setResponse(new fetchAPI.Response(new Uint8Array(body), { status: response.status, statusText: response.statusText, headers }));
-      })();
+      return sendCompressed(response, encoding, setResponse, fetchAPI);
     },
   };
 }
