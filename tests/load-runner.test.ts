@@ -1,9 +1,10 @@
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ChildStats, FromChild, ToChild } from '../load/runner/ipc.ts';
 import { countCollections, summariseCollections, type Collections } from '../load/runner/gc.ts';
-import { readCpuMs, readRssKb } from '../load/runner/proc.ts';
+import pg from 'pg';
+import { cpuGrowthMs, isLocalDatabase, localDatabasePids, readCommand, readCpuMs, readCpuMsOf, readRssKb } from '../load/runner/proc.ts';
 import { createTestDatabase } from './helpers/db.ts';
 
 const CHILD = fileURLToPath(new URL('../load/runner/app-child.ts', import.meta.url));
@@ -205,4 +206,76 @@ describe('the /proc readings of the load runner', () => {
     expect(readCpuMs(4_194_305)).toBeUndefined();
     expect(readRssKb(4_194_305)).toBeUndefined();
   });
+
+  test("several processes' CPU time: each process read both times counts, one that came or went does not", () => {
+    const before = new Map([[101, 500], [102, 40], [103, 70]]);
+    // 101 worked 30 ms; 102's time went down (its pid was reused); 103 ended; 104 started.
+    const after = new Map([[101, 530], [102, 10], [104, 900]]);
+    expect(cpuGrowthMs(before, after)).toBe(30);
+    expect(cpuGrowthMs(new Map([[101, 5]]), new Map([[104, 9]]))).toBeNull();
+    const read = readCpuMsOf([process.pid, 4_194_305]);
+    expect([...read.keys()]).toEqual([process.pid]);
+    expect(read.get(process.pid)).toBeGreaterThan(0);
+  });
+
+  test("a process's command name is read, a missing process's is not", async () => {
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => sleeper.once('spawn', resolve));
+      let name: string | undefined;
+      // Between fork and exec the child still carries this process's name.
+      for (let i = 0; i < 100 && name !== 'sleep'; i++) {
+        name = readCommand(sleeper.pid!);
+        if (name !== 'sleep') await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(name).toBe('sleep');
+    } finally {
+      sleeper.kill();
+    }
+    expect(readCommand(4_194_305)).toBeUndefined();
+  });
+
+  test('a database is local when its URL names a loopback address or a Unix socket', () => {
+    for (const url of [
+      'postgres://postgres@127.0.0.1:5432/test',
+      'postgres://u@localhost/db',
+      'postgres://u@[::1]:5432/db',
+      'postgresql:///db',
+      'postgres://u@/db?host=/var/run/postgresql',
+    ]) {
+      expect(isLocalDatabase(url), url).toBe(true);
+    }
+    for (const url of ['postgres://u@db.example.com/db', 'postgres://u@10.0.0.5:5432/db', 'postgres://u@localhost/db?host=db.example.com', 'not a url']) {
+      expect(isLocalDatabase(url), url).toBe(false);
+    }
+  });
+
+  test("the local PostgreSQL's processes are found, and their CPU time grows with the service's statements", async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const pids = await localDatabasePids(client, database.url)();
+      expect(pids.length).toBeGreaterThan(0);
+      for (const pid of pids) expect(readCommand(pid)).toBe('postgres');
+      const { rows } = await client.query('SELECT pg_backend_pid() AS pid');
+      expect(pids).not.toContain(Number(rows[0].pid));
+      // Not for a server elsewhere, whatever it answers.
+      expect(await localDatabasePids(client, 'postgres://u@db.example.com/db')()).toEqual([]);
+
+      // The service's own connections are among them once it has run a statement.
+      await gql('{ templates(first: 1) { totalCount } }');
+      const serving = await localDatabasePids(client, database.url)();
+      const before = readCpuMsOf(serving);
+      let grown: number | null = 0;
+      for (let i = 0; i < 400 && !grown; i++) {
+        const r = await gql(`mutation { createTemplate(input: { name: "db-cpu-${i}", content: "Hi {{ who }}", variables: [{ name: "who" }], category: "development" }) { id } }`);
+        expect(r.errors).toBeUndefined();
+        grown = cpuGrowthMs(before, readCpuMsOf(serving));
+      }
+      expect(grown).toBeGreaterThan(0);
+    } finally {
+      await client.end();
+    }
+  });
 });
+

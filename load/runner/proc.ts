@@ -38,3 +38,80 @@ export function readCpuMs(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** The CPU time of each process that can be read (readCpuMs), by pid. */
+export function readCpuMsOf(pids: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    const ms = readCpuMs(pid);
+    if (ms !== undefined) out.set(pid, ms);
+  }
+  return out;
+}
+
+/**
+ * The CPU time several processes used between two readings (readCpuMsOf): the growth of each process read both
+ * times. One that started or ended in between is left out, as its time before or after is unknown (a reused pid
+ * whose time went down as well). Null when no process was read both times.
+ */
+export function cpuGrowthMs(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number | null {
+  let total = 0;
+  let matched = 0;
+  for (const [pid, ms] of after) {
+    const was = before.get(pid);
+    if (was === undefined || ms < was) continue;
+    total += ms - was;
+    matched++;
+  }
+  return matched > 0 ? total : null;
+}
+
+/** The command name the kernel keeps for a process (`/proc/<pid>/comm`), or undefined. */
+export function readCommand(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when the database URL names this machine (loopback, or a Unix socket, also as a `host` parameter, which
+ * overrides the URL's host as it does for pg): its processes can be read.
+ */
+export function isLocalDatabase(url: string): boolean {
+  const param = /[?&]host=([^&]*)/.exec(url)?.[1];
+  let host: string;
+  if (param !== undefined) {
+    host = decodeURIComponent(param);
+  } else {
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      return false;
+    }
+  }
+  return host === '' || host.startsWith('/') || host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
+}
+
+/** What localDatabasePids asks its questions with: a pg client or pool. */
+export interface Queryable {
+  query(sql: string): Promise<{ rows: { pid: unknown }[] }>;
+}
+
+/**
+ * PostgreSQL's processes, when it runs on this machine: every backend and background process pg_stat_activity
+ * lists (of every database, the monitor's own connection left out) that /proc names `postgres`. Empty otherwise.
+ */
+export function localDatabasePids(db: Queryable | undefined, url: string): () => Promise<number[]> {
+  const local = isLocalDatabase(url);
+  return async () => {
+    if (!db || !local) return [];
+    try {
+      const { rows } = await db.query('SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid()');
+      return rows.map((r) => Number(r.pid)).filter((pid) => readCommand(pid) === 'postgres');
+    } catch {
+      return [];
+    }
+  };
+}

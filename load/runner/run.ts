@@ -59,7 +59,7 @@ import {
 import { BULK_SEED_ARGS, bulkSeedSizes, seedBulk, type BulkSeedResult } from '../seed/bulk-seed.ts';
 import { summariseCollections, type CollectionSummary } from './gc.ts';
 import type { ChildStats, FromChild } from './ipc.ts';
-import { readCpuMs, readRssKb } from './proc.ts';
+import { cpuGrowthMs, localDatabasePids, readCpuMs, readCpuMsOf, readRssKb } from './proc.ts';
 import { round } from './round.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -297,22 +297,34 @@ interface Fired {
   perOperation: Record<string, OpFigures>;
   /** CPU time the server process used while these requests ran (see withServerCpu); null when unknown. */
   serverCpuMs: number | null;
+  /** CPU time PostgreSQL's processes used meanwhile, when it runs on this machine (see withServerCpu); else null. */
+  databaseCpuMs: number | null;
 }
 
 function emptyFired(): Fired {
-  return { seconds: 0, responses: 0, latenciesMs: [], transportErrors: 0, timeouts: 0, non2xx: 0, graphqlErrors: 0, perOperation: {}, serverCpuMs: 0 };
+  return { seconds: 0, responses: 0, latenciesMs: [], transportErrors: 0, timeouts: 0, non2xx: 0, graphqlErrors: 0, perOperation: {}, serverCpuMs: 0, databaseCpuMs: 0 };
 }
 
 /**
  * Runs `work` (requests to the server process `pid`) and adds the CPU time that process used meanwhile, all its
  * threads, to `into.serverCpuMs`, which turns null once a reading fails. Stretches measured on one server must
- * not overlap, or its time would be counted twice.
+ * not overlap, or its time would be counted twice. With `databasePids`, the CPU time of those processes is added
+ * to `into.databaseCpuMs` the same way.
  */
-async function withServerCpu(pid: number, into: Fired, work: () => Promise<unknown>): Promise<void> {
+async function withServerCpu(
+  pid: number,
+  into: Fired,
+  work: () => Promise<unknown>,
+  databasePids?: () => Promise<number[]>,
+): Promise<void> {
+  const pids = databasePids ? await databasePids() : [];
+  const dbBefore = readCpuMsOf(pids);
   const before = readCpuMs(pid);
   await work();
   const after = readCpuMs(pid);
+  const dbGrowth = pids.length ? cpuGrowthMs(dbBefore, readCpuMsOf(pids)) : null;
   into.serverCpuMs = before === undefined || after === undefined || into.serverCpuMs === null ? null : into.serverCpuMs + (after - before);
+  into.databaseCpuMs = !databasePids || dbGrowth === null || into.databaseCpuMs === null ? null : into.databaseCpuMs + dbGrowth;
 }
 
 function firstErrorMessage(body: string): string {
@@ -434,6 +446,8 @@ function summarise(f: Fired) {
     rps: round(f.responses / f.seconds, 0),
     // What a request costs the server in CPU, whatever else the machine was doing: steadier than req/s.
     serverCpuUsPerRequest: f.serverCpuMs !== null && f.responses > 0 ? round((f.serverCpuMs * 1000) / f.responses, 0) : null,
+    // The same for PostgreSQL, when it shares the machine: what the service's statements cost there.
+    databaseCpuUsPerRequest: f.databaseCpuMs !== null && f.responses > 0 ? round((f.databaseCpuMs * 1000) / f.responses, 0) : null,
     latencyMs: latencySummary(f.latenciesMs),
     errors: {
       transport: f.transportErrors,
@@ -590,17 +604,18 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
     const fired = emptyFired();
     const generator = startGeneratorMonitor();
     const samplers = startSamplers(app.pid, ctx.monitor);
+    const databasePids = localDatabasePids(ctx.monitor, ctx.databaseUrl);
     const timeline = startTimeline(app.pid, fired, Math.max(5, Math.round(seconds / 60)));
     if (hello) {
       const ceilingFired = emptyFired();
       const slice = seconds / ctx.rounds;
       for (let r = 0; r < ctx.rounds; r++) {
         await withServerCpu(hello.pid, ceilingFired, () => fire(hello.url, connections, slice, helloRequest, ceilingFired));
-        await withServerCpu(app.pid, fired, () => fire(app.url, connections, slice, next, fired));
+        await withServerCpu(app.pid, fired, () => fire(app.url, connections, slice, next, fired), databasePids);
       }
       ceiling = { connections, ...summarise(ceilingFired) };
     } else {
-      await withServerCpu(app.pid, fired, () => fireShape(app.url, load, next, fired));
+      await withServerCpu(app.pid, fired, () => fireShape(app.url, load, next, fired), databasePids);
     }
     const loadGenerator = generator.stop();
     const sampled = await samplers.stop();
@@ -711,6 +726,7 @@ function print(r: {
   ceiling: CeilingFigures | null;
   ceilingRatio: number | null;
   serverCpuUsPerRequest: number | null;
+  databaseCpuUsPerRequest: number | null;
   cpuCostRatio: number | null;
   server: Record<string, unknown>;
   loadGenerator: ReturnType<ReturnType<typeof startGeneratorMonitor>['stop']>;
@@ -729,6 +745,9 @@ function print(r: {
       `  server CPU per request: ${r.serverCpuUsPerRequest} µs` +
         (r.ceiling?.serverCpuUsPerRequest ? `; the ceiling's ${r.ceiling.serverCpuUsPerRequest} µs, ${((r.cpuCostRatio ?? 0) * 100).toFixed(1)}% of it` : ''),
     );
+  }
+  if (r.databaseCpuUsPerRequest !== null) {
+    console.log(`  database CPU per request: ${r.databaseCpuUsPerRequest} µs (PostgreSQL's processes on this machine)`);
   }
   console.log(`  errors: transport ${e.transport} (timeouts ${e.timeouts}), non-2xx ${e.non2xx}, GraphQL ${e.graphql}; failed rate ${e.failedRate}`);
   console.log(
