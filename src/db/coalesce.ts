@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './database.ts';
 
@@ -9,6 +10,11 @@ export type PerItemStatement<I, O> = (db: Db, items: readonly I[]) => Promise<O[
 export interface CoalesceOptions {
   /** Most items in one combined statement; a call with at least this many runs alone. */
   maxItems: number;
+  /**
+   * Most combined statements running at once on one database (default 1): while they run, new calls gather
+   * into the next one, which starts as soon as one of them is done. A full batch (maxItems) starts at once.
+   */
+  maxInFlight?: number;
 }
 
 /**
@@ -26,6 +32,8 @@ interface Waiting<I, O> {
   resolve: (rows: O[]) => void;
   reject: (err: unknown) => void;
 }
+
+const runHere = <R>(fn: () => R): R => fn();
 
 /**
  * One statement for the calls made at one moment: group commit for writes, one round trip for reads. The calls
@@ -46,7 +54,10 @@ export function coalesced<I, O>(statement: PerItemStatement<I, O>, options: Coal
   if (!Number.isInteger(options.maxItems) || options.maxItems < 1) {
     throw new TypeError(`coalesced: maxItems must be a positive integer, got ${options.maxItems}`);
   }
-  const batches = new WeakMap<Kysely<Database>, { waiting: Waiting<I, O>[]; items: number }>();
+  const maxInFlight = options.maxInFlight ?? 1;
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
+    throw new TypeError(`coalesced: maxInFlight must be a positive integer, got ${maxInFlight}`);
+  }
 
   async function run(db: Kysely<Database>, waiting: Waiting<I, O>[]): Promise<void> {
     if (waiting.length === 1) {
@@ -79,29 +90,54 @@ export function coalesced<I, O>(statement: PerItemStatement<I, O>, options: Coal
     }
   }
 
+  /** One database's calls waiting for their statement, and its statements running. */
+  interface Queue {
+    waiting: Waiting<I, O>[];
+    items: number;
+    /** Runs a function in the async context of the first waiting call (see AsyncLocalStorage.snapshot). */
+    opener: <R>(fn: () => R) => R;
+    scheduled: boolean;
+    inFlight: number;
+  }
+  const queues = new WeakMap<Kysely<Database>, Queue>();
+
+  /** Runs the waiting calls as one statement; when it is done, calls that came in meanwhile get their turn. */
+  function flush(root: Kysely<Database>, q: Queue): void {
+    const { waiting, opener } = q;
+    q.waiting = [];
+    q.items = 0;
+    q.inFlight++;
+    void opener(() => run(root, waiting)).finally(() => {
+      q.inFlight--;
+      if (q.waiting.length > 0 && !q.scheduled) schedule(root, q);
+    });
+  }
+
+  /** At the end of this turn of I/O, the waiting calls run, unless maxInFlight statements are running. */
+  function schedule(root: Kysely<Database>, q: Queue): void {
+    q.scheduled = true;
+    setImmediate(() => {
+      q.scheduled = false;
+      if (q.waiting.length > 0 && q.inFlight < maxInFlight) flush(root, q);
+    });
+  }
+
   return (db, items) => {
     if (db.isTransaction || items.length === 0 || items.length >= options.maxItems) return statement(db, items);
     const root = db as Kysely<Database>;
+    let q = queues.get(root);
+    if (!q) {
+      q = { waiting: [], items: 0, opener: runHere, scheduled: false, inFlight: 0 };
+      queues.set(root, q);
+    }
+    const queue = q;
     return new Promise<O[]>((resolve, reject) => {
-      let batch = batches.get(root);
-      if (batch && batch.items + items.length > options.maxItems) {
-        // Full: it runs now, and this call opens the next one.
-        batches.delete(root);
-        void run(root, batch.waiting);
-        batch = undefined;
-      }
-      if (!batch) {
-        const opened = { waiting: [] as Waiting<I, O>[], items: 0 };
-        batches.set(root, opened);
-        batch = opened;
-        setImmediate(() => {
-          if (batches.get(root) !== opened) return; // already run because it was full
-          batches.delete(root);
-          void run(root, opened.waiting);
-        });
-      }
-      batch.waiting.push({ items, resolve, reject });
-      batch.items += items.length;
+      // Full: the waiting calls run now, and this call starts the next batch.
+      if (queue.waiting.length > 0 && queue.items + items.length > options.maxItems) flush(root, queue);
+      if (queue.waiting.length === 0) queue.opener = AsyncLocalStorage.snapshot();
+      queue.waiting.push({ items, resolve, reject });
+      queue.items += items.length;
+      if (!queue.scheduled) schedule(root, queue);
     });
   };
 }
