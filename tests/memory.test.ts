@@ -147,6 +147,17 @@ describe('conversation memory', () => {
     }
   });
 
+  it('appends of any size are written by one statement text, which can be prepared once per connection', async () => {
+    const s = uid();
+    const entries = (n: number) => Array.from({ length: n }, (_, j) => ({ sessionId: s, conversationId: 'c', role: 'USER' as const, content: `e${n}-${j}` }));
+    const one = await app.countStatements(() => appendMemories(app.deps.db, app.config, entries(1)));
+    const five = await app.countStatements(() => appendMemories(app.deps.db, app.config, entries(5)));
+    expect(one.statements).toHaveLength(1);
+    expect(five.statements).toHaveLength(1);
+    expect(five.statements[0]!.sql).toBe(one.statements[0]!.sql);
+    expect(five.result.map((r) => r.content)).toEqual(['e5-0', 'e5-1', 'e5-2', 'e5-3', 'e5-4']);
+  });
+
   it('an entry the database refuses fails only its own append, not the others made with it', async () => {
     const s = uid();
     const entry = (content: string) => [{ sessionId: s, conversationId: 'c', role: 'USER' as const, content }];

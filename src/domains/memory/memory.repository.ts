@@ -18,24 +18,24 @@ export interface NewMemory {
 /** An entry is visible until the instant it expires, whatever the sweeper has done. */
 const notExpired = sql<boolean>`(expires_at IS NULL OR expires_at > now())`;
 
-/** Inserts entries in one statement (atomic); expiry is computed from the database clock. */
+/**
+ * Inserts entries in one statement (atomic); expiry is computed from the database clock. The entries go as one
+ * array per column, so the text is the same for any number of them: prepared once per connection, where a
+ * VALUES row per entry made a new text (parsed and planned on every run) for each batch size.
+ */
 export async function insertMemories(db: Db, entries: readonly NewMemory[]): Promise<MemoryRow[]> {
   if (entries.length === 0) return [];
-  const rows = await db
-    .insertInto('conversation_memories')
-    .values(
-      entries.map((e) => ({
-        session_id: e.sessionId,
-        conversation_id: e.conversationId,
-        role: e.role,
-        content: e.content,
-        metadata: e.metadata === undefined || e.metadata === null ? null : JSON.stringify(e.metadata),
-        expires_at:
-          e.ttlSeconds === null ? null : (sql<Date>`now() + make_interval(secs => ${e.ttlSeconds})` as unknown as Date),
-      })),
-    )
-    .returningAll()
-    .execute();
+  const { rows } = await sql<MemoryRow>`
+    INSERT INTO conversation_memories (session_id, conversation_id, role, content, metadata, expires_at)
+    SELECT session_id, conversation_id, role, content, metadata::jsonb,
+           CASE WHEN ttl IS NULL THEN NULL ELSE now() + make_interval(secs => ttl) END
+    FROM unnest(${entries.map((e) => e.sessionId)}::text[], ${entries.map((e) => e.conversationId)}::text[],
+                ${entries.map((e) => e.role)}::text[], ${entries.map((e) => e.content)}::text[],
+                ${entries.map((e) => (e.metadata === undefined || e.metadata === null ? null : JSON.stringify(e.metadata)))}::text[],
+                ${entries.map((e) => e.ttlSeconds)}::float8[])
+      WITH ORDINALITY AS e(session_id, conversation_id, role, content, metadata, ttl, ord)
+    ORDER BY ord
+    RETURNING *`.execute(db);
   return rows.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
