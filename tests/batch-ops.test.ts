@@ -97,4 +97,29 @@ describe('generated content', () => {
     );
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
+  it('contents recorded at the same moment share one statement, each answered with its own row', async () => {
+    const [t] = (await app.gql(CREATE_MANY, { in: [item(`gc-many-${tag()}`)] })).data.createTemplates;
+    const RECORD = `mutation($in: GeneratedContentInput!) { recordGeneratedContent(input: $in) { id content tokensUsed inputVariables } }`;
+    const inputs = Array.from({ length: 5 }, (_, i) => ({ templateId: t.id, content: `answer ${i}`, tokensUsed: i, inputVariables: { n: i } }));
+    const { result, statements } = await app.countStatements(() => Promise.all(inputs.map((input) => app.gql(RECORD, { in: input }))));
+    expect(statements.filter((st) => /generated_contents/i.test(st.sql)).map((st) => st.repositoryFunction)).toEqual(['insertGeneratedContents']);
+    for (const [i, res] of result.entries()) {
+      expect(res.errors).toBeUndefined();
+      expect(res.data.recordGeneratedContent).toMatchObject({ content: `answer ${i}`, tokensUsed: i, inputVariables: { n: i } });
+    }
+    const ids = result.map((res) => res.data.recordGeneratedContent.id as string);
+    expect(new Set(ids).size).toBe(5);
+    const stored = await app.deps.db.selectFrom('generated_contents').select(['id', 'content', 'tokens_used']).where('id', 'in', ids).execute();
+    expect(stored.sort((a, b) => a.tokens_used! - b.tokens_used!)).toEqual(ids.map((id, i) => ({ id, content: `answer ${i}`, tokens_used: i })));
+  });
+
+  it('a content the database refuses fails alone, the others recorded with it are written', async () => {
+    const [t] = (await app.gql(CREATE_MANY, { in: [item(`gc-bad-${tag()}`)] })).data.createTemplates;
+    const RECORD = `mutation($in: GeneratedContentInput!) { recordGeneratedContent(input: $in) { id content } }`;
+    const contents = ['kept 1', 'refused \u0000 byte', 'kept 2'];
+    const results = await Promise.all(contents.map((content) => app.gql(RECORD, { in: { templateId: t.id, content } })));
+    expect(results.map((r) => r.errors?.[0]?.extensions?.code ?? 'ok')).toEqual(['ok', 'BAD_USER_INPUT', 'ok']);
+    const stored = await app.deps.db.selectFrom('generated_contents').select('content').where('template_id', '=', t.id).execute();
+    expect(stored.map((r) => r.content).sort()).toEqual(['kept 1', 'kept 2']);
+  });
 });

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { coalesced } from '../../db/coalesce.ts';
 import type { Database } from '../../db/database.ts';
 import type { GeneratedContentRow } from './content.table.ts';
 
@@ -20,20 +22,35 @@ export interface ContentPageKey {
   after?: { createdAt: Date; id: string } | undefined;
 }
 
-export async function insertGeneratedContent(db: Db, c: NewGeneratedContent): Promise<GeneratedContentRow> {
-  return db
-    .insertInto('generated_contents')
-    .values({
-      template_id: c.templateId,
-      ai_model: c.aiModel,
-      input_variables: JSON.stringify(c.inputVariables ?? {}),
-      content: c.content,
-      tokens_used: c.tokensUsed,
-      response_time_ms: c.responseTimeMs,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+/**
+ * Inserts generated contents in one statement (atomic), each answered with its own row, in input order. The ids
+ * are made here, so each row is matched to its input by id; the contents go as one array per column, one text
+ * for any number of them (prepared once per connection).
+ */
+export async function insertGeneratedContents(db: Db, items: readonly NewGeneratedContent[]): Promise<GeneratedContentRow[]> {
+  if (items.length === 0) return [];
+  const ids = items.map(() => randomUUID());
+  const { rows } = await sql<GeneratedContentRow>`
+    INSERT INTO generated_contents (id, template_id, ai_model, input_variables, content, tokens_used, response_time_ms)
+    SELECT id, template_id, ai_model, input_variables::jsonb, content, tokens_used, response_time_ms
+    FROM unnest(${ids}::uuid[], ${items.map((c) => c.templateId)}::uuid[], ${items.map((c) => c.aiModel)}::text[],
+                ${items.map((c) => JSON.stringify(c.inputVariables ?? {}))}::text[], ${items.map((c) => c.content)}::text[],
+                ${items.map((c) => c.tokensUsed)}::int[], ${items.map((c) => c.responseTimeMs)}::int[])
+      AS c(id, template_id, ai_model, input_variables, content, tokens_used, response_time_ms)
+    RETURNING *`.execute(db);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => {
+    const row = byId.get(id);
+    if (!row) throw new Error(`insertGeneratedContents returned no row for ${id}`);
+    return row;
+  });
 }
+
+/**
+ * insertGeneratedContents, with the contents recorded together outside a transaction written by one statement
+ * (see coalesced). A content whose template was deleted meanwhile fails alone (the batch is run again call by call).
+ */
+export const insertGeneratedContentsTogether = coalesced(insertGeneratedContents, { maxItems: 500 });
 
 export async function findGeneratedContentsByIds(db: Db, ids: readonly string[]): Promise<GeneratedContentRow[]> {
   if (ids.length === 0) return [];

@@ -3,7 +3,8 @@ import { badInput, notFound } from '../../errors.ts';
 import { connectionFromRows, decodeCursor, encodeCursor, pageSize } from '../../lib/cursor.ts';
 import { isUuid } from '../../lib/uuid.ts';
 import { usageEventProblems } from '../usage/usage.service.ts';
-import { insertGeneratedContent } from './content.repository.ts';
+import { insertGeneratedContentsTogether } from './content.repository.ts';
+import type { GeneratedContentRow } from './content.table.ts';
 
 const CURSOR_KIND = 'gc';
 
@@ -21,14 +22,16 @@ export const contentResolvers: Resolvers = {
       if (problems.length) throw badInput(`Invalid generated content: ${problems.join('; ')}`, { problems });
       const template = await ctx.loaders.templateById.load(input.templateId);
       if (!template) throw notFound(`No template with id "${input.templateId}"`, { id: input.templateId });
-      const row = await insertGeneratedContent(ctx.deps.db, {
+      const entry = {
         templateId: template.id,
         aiModel: input.aiModel ?? null,
         inputVariables: input.inputVariables ?? {},
         content: input.content,
         tokensUsed: input.tokensUsed ?? null,
         responseTimeMs: input.responseTimeMs ?? null,
-      });
+      };
+      // Recorded together with the contents other requests record at this moment (group commit).
+      const [row] = (await insertGeneratedContentsTogether(ctx.deps.db, [entry])) as [GeneratedContentRow];
       ctx.loaders.generatedContentById.prime(row.id, row);
       return row;
     },
