@@ -42,10 +42,16 @@ const runHere = <R>(fn: () => R): R => fn();
  * that turn (setImmediate); each call still resolves only once that statement is done (a write committed), with
  * its own outputs, and each call's rows are all written or none. Calls inside a transaction run at once, on it.
  *
+ * While a combined statement runs (maxInFlight, default one per database), the calls that come in wait for it
+ * and then run together as the next one: the busier the service, the larger each batch, where one statement per
+ * turn would split a mix of requests into many small ones, each with its own round trip, commit and pooled
+ * connection. A call made when nothing runs waits one event-loop turn at most, as before. A statement that
+ * hangs holds the next one back until the pool's statement timeout (DB_STATEMENT_TIMEOUT_MS) ends it.
+ *
  * What it saves under concurrency: a round trip, a pooled connection and a commit per call, and for upserts
- * into shared rows (usage rollups of a hot template) the lock waits between concurrent statements. A lone call
- * waits one event-loop turn at most. The combined statement runs in the async context of the call that opened
- * the batch, so that request's statement count and logs carry it.
+ * into shared rows (usage rollups of a hot template) the lock waits between concurrent statements. Each
+ * combined statement runs in the async context of the first call of its batch, so that request's statement
+ * count and logs carry it.
  *
  * It shares statements, never results: no call sees another's outputs, and nothing outlives the statement (so
  * it is not the cross-request DataLoader the house rules forbid, which would serve one request's data to another).
