@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ChildStats, FromChild, ToChild } from '../load/runner/ipc.ts';
 import { countCollections, summariseCollections, type Collections } from '../load/runner/gc.ts';
 import pg from 'pg';
-import { cpuGrowthMs, isLocalDatabase, localDatabasePids, readCommand, readCpuMs, readCpuMsOf, readRssKb } from '../load/runner/proc.ts';
+import { CpuTracker, isLocalDatabase, localDatabasePids, readCommand, readCpuMs, readCpuMsOf, readRssKb } from '../load/runner/proc.ts';
 import { createTestDatabase } from './helpers/db.ts';
 
 const CHILD = fileURLToPath(new URL('../load/runner/app-child.ts', import.meta.url));
@@ -207,15 +207,28 @@ describe('the /proc readings of the load runner', () => {
     expect(readRssKb(4_194_305)).toBeUndefined();
   });
 
-  test("several processes' CPU time: each process read both times counts, one that came or went does not", () => {
-    const before = new Map([[101, 500], [102, 40], [103, 70]]);
-    // 101 worked 30 ms; 102's time went down (its pid was reused); 103 ended; 104 started.
-    const after = new Map([[101, 530], [102, 10], [104, 900]]);
-    expect(cpuGrowthMs(before, after)).toBe(30);
-    expect(cpuGrowthMs(new Map([[101, 5]]), new Map([[104, 9]]))).toBeNull();
+  test("a changing set of processes' CPU time: each counts from its first reading to its last", () => {
+    const tracker = new CpuTracker();
+    expect(tracker.totalMs).toBeNull();
+    tracker.read([101, 102], new Map([[101, 500], [102, 40]]));
+    expect(tracker.totalMs).toBe(0);
+    // 101 worked 30 ms; 102 ended (no reading); 103 started.
+    tracker.read([101, 103], new Map([[101, 530], [103, 70]]));
+    expect(tracker.totalMs).toBe(30);
+    // 103 worked 20 ms; 101's pid was reused (its time went down): its 30 ms are kept, the new process counts anew.
+    tracker.read([101, 103], new Map([[101, 5], [103, 90]]));
+    expect(tracker.totalMs).toBe(50);
+    tracker.read([101], new Map([[101, 12]]));
+    expect(tracker.totalMs).toBe(57);
+    // Without readings given, it reads /proc: this process, and one that does not exist.
+    const own = new CpuTracker();
+    own.read([process.pid, 4_194_305]);
+    const spinUntil = performance.now() + 100;
+    while (performance.now() < spinUntil);
+    own.read([]);
+    expect(own.totalMs).toBeGreaterThanOrEqual(50);
     const read = readCpuMsOf([process.pid, 4_194_305]);
     expect([...read.keys()]).toEqual([process.pid]);
-    expect(read.get(process.pid)).toBeGreaterThan(0);
   });
 
   test("a process's command name is read, a missing process's is not", async () => {
@@ -265,12 +278,14 @@ describe('the /proc readings of the load runner', () => {
       // The service's own connections are among them once it has run a statement.
       await gql('{ templates(first: 1) { totalCount } }');
       const serving = await localDatabasePids(client, database.url)();
-      const before = readCpuMsOf(serving);
+      const tracker = new CpuTracker();
+      tracker.read(serving);
       let grown: number | null = 0;
       for (let i = 0; i < 400 && !grown; i++) {
         const r = await gql(`mutation { createTemplate(input: { name: "db-cpu-${i}", content: "Hi {{ who }}", variables: [{ name: "who" }], category: "development" }) { id } }`);
         expect(r.errors).toBeUndefined();
-        grown = cpuGrowthMs(before, readCpuMsOf(serving));
+        tracker.read(serving);
+        grown = tracker.totalMs;
       }
       expect(grown).toBeGreaterThan(0);
     } finally {

@@ -50,20 +50,38 @@ export function readCpuMsOf(pids: readonly number[]): Map<number, number> {
 }
 
 /**
- * The CPU time several processes used between two readings (readCpuMsOf): the growth of each process read both
- * times. One that started or ended in between is left out, as its time before or after is unknown (a reused pid
- * whose time went down as well). Null when no process was read both times.
+ * The CPU time a changing set of processes uses (PostgreSQL's backends come and go with the pool's connections):
+ * each process counts from its first reading to its last. Read often enough (every second), a process that
+ * ends loses only what it used after its last reading, one that starts only what it used before its first. A
+ * pid whose time went down was reused: what the old process used is kept, the new one counts afresh.
  */
-export function cpuGrowthMs(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number | null {
-  let total = 0;
-  let matched = 0;
-  for (const [pid, ms] of after) {
-    const was = before.get(pid);
-    if (was === undefined || ms < was) continue;
-    total += ms - was;
-    matched++;
+export class CpuTracker {
+  readonly #first = new Map<number, number>();
+  readonly #last = new Map<number, number>();
+  #ended = 0;
+
+  /** Reads `pids` (readings given as `readings`, for tests) and every process read before. */
+  read(pids: readonly number[], readings: ReadonlyMap<number, number> = readCpuMsOf([...new Set([...this.#last.keys(), ...pids])])): void {
+    for (const [pid, ms] of readings) {
+      const first = this.#first.get(pid);
+      const last = this.#last.get(pid);
+      if (first === undefined || last === undefined) {
+        this.#first.set(pid, ms);
+      } else if (ms < last) {
+        this.#ended += last - first;
+        this.#first.set(pid, ms);
+      }
+      this.#last.set(pid, ms);
+    }
   }
-  return matched > 0 ? total : null;
+
+  /** The CPU time counted so far, in ms; null before any process was read. */
+  get totalMs(): number | null {
+    if (this.#first.size === 0) return null;
+    let total = this.#ended;
+    for (const [pid, first] of this.#first) total += this.#last.get(pid)! - first;
+    return total;
+  }
 }
 
 /** The command name the kernel keeps for a process (`/proc/<pid>/comm`), or undefined. */

@@ -59,7 +59,7 @@ import {
 import { BULK_SEED_ARGS, bulkSeedSizes, seedBulk, type BulkSeedResult } from '../seed/bulk-seed.ts';
 import { summariseCollections, type CollectionSummary } from './gc.ts';
 import type { ChildStats, FromChild } from './ipc.ts';
-import { cpuGrowthMs, localDatabasePids, readCpuMs, readCpuMsOf, readRssKb } from './proc.ts';
+import { CpuTracker, localDatabasePids, readCpuMs, readRssKb } from './proc.ts';
 import { round } from './round.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -308,8 +308,8 @@ function emptyFired(): Fired {
 /**
  * Runs `work` (requests to the server process `pid`) and adds the CPU time that process used meanwhile, all its
  * threads, to `into.serverCpuMs`, which turns null once a reading fails. Stretches measured on one server must
- * not overlap, or its time would be counted twice. With `databasePids`, the CPU time of those processes is added
- * to `into.databaseCpuMs` the same way.
+ * not overlap, or its time would be counted twice. With `databasePids`, the CPU time of those processes (asked
+ * for again every second, as they come and go) is added to `into.databaseCpuMs` the same way.
  */
 async function withServerCpu(
   pid: number,
@@ -317,14 +317,21 @@ async function withServerCpu(
   work: () => Promise<unknown>,
   databasePids?: () => Promise<number[]>,
 ): Promise<void> {
-  const pids = databasePids ? await databasePids() : [];
-  const dbBefore = readCpuMsOf(pids);
+  const database = new CpuTracker();
+  const readDatabase = async () => database.read(databasePids ? await databasePids() : []);
+  await readDatabase();
+  const timer = databasePids ? setInterval(() => void readDatabase(), 1_000) : undefined;
   const before = readCpuMs(pid);
-  await work();
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
   const after = readCpuMs(pid);
-  const dbGrowth = pids.length ? cpuGrowthMs(dbBefore, readCpuMsOf(pids)) : null;
+  await readDatabase();
+  const databaseMs = database.totalMs;
   into.serverCpuMs = before === undefined || after === undefined || into.serverCpuMs === null ? null : into.serverCpuMs + (after - before);
-  into.databaseCpuMs = !databasePids || dbGrowth === null || into.databaseCpuMs === null ? null : into.databaseCpuMs + dbGrowth;
+  into.databaseCpuMs = !databasePids || databaseMs === null || into.databaseCpuMs === null ? null : into.databaseCpuMs + databaseMs;
 }
 
 function firstErrorMessage(body: string): string {
