@@ -25,9 +25,15 @@ describe('createTemplates', () => {
     // Templates and their first versions are written by one atomic statement (multi-row inserts in CTEs).
     const writes = statements.filter((s) => /\binsert\b/i.test(s.sql));
     expect(writes).toHaveLength(1);
-    expect(writes[0]!.sql).toMatch(/insert into "prompt_templates"[\s\S]*insert into "prompt_template_versions"/i);
+    expect(writes[0]!.sql).toMatch(/insert into "?prompt_templates"?[\s\S]*insert into "?prompt_template_versions"?/i);
+    // One text for any number of templates: a single create runs the same statement, prepared once per connection.
+    const single = await app.countStatements(() =>
+      app.gql(`mutation($in: CreateTemplateInput!) { createTemplate(input: $in) { id } }`, { in: item(`bulk-${t}-single`) }),
+    );
+    expect(single.result.errors).toBeUndefined();
+    expect(single.statements.filter((s) => /\binsert\b/i.test(s.sql)).map((s) => s.sql)).toEqual([writes[0]!.sql]);
     const rows = await app.deps.db.selectFrom('prompt_templates').select('name').where('name', 'like', `bulk-${t}-%`).execute();
-    expect(rows).toHaveLength(100);
+    expect(rows).toHaveLength(101);
     const versions = await app.deps.db.selectFrom('prompt_template_versions').select('template_id')
       .where('template_id', 'in', result.data.createTemplates.map((r: any) => r.id)).execute();
     expect(versions).toHaveLength(100);

@@ -107,32 +107,40 @@ export async function countActiveTemplatesByCategory(db: Db): Promise<{ category
   return rows.map((r) => ({ category: r.category, count: Number(r.count) }));
 }
 
+/** The columns a new template is written with (`variables` as JSON text). */
+export type NewTemplateFields = Pick<NewTemplateRow, 'name' | 'description' | 'category' | 'content' | 'variables' | 'created_by'>;
+
 /**
  * Inserts templates with their first version rows in one statement (a data-modifying CTE), so the pair is
  * atomic without a transaction and costs one round trip. With `skipExistingNames`, a row whose name is taken
- * is skipped instead of raising a unique violation.
+ * is skipped instead of raising a unique violation. The templates go as one array per column, in the order
+ * given: one text for any number of them, prepared once per connection (a VALUES row each made a new text,
+ * parsed and planned every time, for each batch size).
  */
 export async function insertTemplates(
   db: Db,
-  rows: readonly NewTemplateRow[],
+  rows: readonly NewTemplateFields[],
   opts: { skipExistingNames?: boolean } = {},
 ): Promise<TemplateRow[]> {
   if (rows.length === 0) return [];
-  return db
-    .with('t', (qb) => {
-      let insert = qb.insertInto('prompt_templates').values([...rows]);
-      if (opts.skipExistingNames) insert = insert.onConflict((oc) => oc.column('name').doNothing());
-      return insert.returningAll();
-    })
-    .with('v', (qb) =>
-      qb
-        .insertInto('prompt_template_versions')
-        .columns(['template_id', 'version', 'content', 'variables', 'created_by', 'created_at'])
-        .expression((eb) => eb.selectFrom('t').select(['t.id', 't.version', 't.content', 't.variables', 't.created_by', 't.created_at'])),
+  const onConflict = opts.skipExistingNames ? sql`ON CONFLICT (name) DO NOTHING` : sql``;
+  const { rows: inserted } = await sql<TemplateRow>`
+    WITH t AS (
+      INSERT INTO prompt_templates (name, description, category, content, variables, created_by)
+      SELECT name, description, category, content, variables::jsonb, created_by
+      FROM unnest(${rows.map((r) => r.name)}::text[], ${rows.map((r) => r.description ?? null)}::text[],
+                  ${rows.map((r) => r.category)}::text[], ${rows.map((r) => r.content)}::text[],
+                  ${rows.map((r) => r.variables ?? '[]')}::text[], ${rows.map((r) => r.created_by ?? null)}::text[])
+        WITH ORDINALITY AS r(name, description, category, content, variables, created_by, ord)
+      ORDER BY ord
+      ${onConflict}
+      RETURNING *
+    ), v AS (
+      INSERT INTO prompt_template_versions (template_id, version, content, variables, created_by, created_at)
+      SELECT id, version, content, variables, created_by, created_at FROM t
     )
-    .selectFrom('t')
-    .selectAll()
-    .execute() as Promise<TemplateRow[]>;
+    SELECT * FROM t`.execute(db);
+  return inserted;
 }
 
 /**
@@ -141,7 +149,7 @@ export async function insertTemplates(
  * violation; run again one by one, the first is created and the other fails alone. Rows go in name order, so
  * two such statements running at once take the names' index entries in the same order and cannot deadlock.
  */
-export const insertTemplatesTogether = coalesced<NewTemplateRow, TemplateRow>(
+export const insertTemplatesTogether = coalesced<NewTemplateFields, TemplateRow>(
   async (db, rows) => {
     const inNameOrder = rows.length > 1 ? [...rows].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : rows;
     const byName = new Map((await insertTemplates(db, inNameOrder)).map((r) => [r.name, r]));
