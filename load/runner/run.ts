@@ -317,10 +317,11 @@ async function withServerCpu(
   work: () => Promise<unknown>,
   databasePids?: () => Promise<number[]>,
 ): Promise<void> {
-  const database = new CpuTracker();
-  const readDatabase = async () => database.read(databasePids ? await databasePids() : []);
+  // Only when asked for: the ceiling's stretches read no database.
+  const database = databasePids && new CpuTracker();
+  const readDatabase = async () => database?.read(await databasePids!());
   await readDatabase();
-  const timer = databasePids ? setInterval(() => void readDatabase(), 1_000) : undefined;
+  const timer = database ? setInterval(() => void readDatabase(), 1_000) : undefined;
   const before = readCpuMs(pid);
   try {
     await work();
@@ -329,9 +330,9 @@ async function withServerCpu(
   }
   const after = readCpuMs(pid);
   await readDatabase();
-  const databaseMs = database.totalMs;
+  const databaseMs = database ? database.totalMs : null;
   into.serverCpuMs = before === undefined || after === undefined || into.serverCpuMs === null ? null : into.serverCpuMs + (after - before);
-  into.databaseCpuMs = !databasePids || databaseMs === null || into.databaseCpuMs === null ? null : into.databaseCpuMs + databaseMs;
+  into.databaseCpuMs = databaseMs === null || into.databaseCpuMs === null ? null : into.databaseCpuMs + databaseMs;
 }
 
 function firstErrorMessage(body: string): string {

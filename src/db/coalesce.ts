@@ -106,6 +106,11 @@ export function coalesced<I, O>(statement: PerItemStatement<I, O>, options: Coal
     inFlight: number;
   }
   const queues = new WeakMap<Kysely<Database>, Queue>();
+  const queueOf = (root: Kysely<Database>): Queue => {
+    let q = queues.get(root);
+    if (!q) queues.set(root, (q = { waiting: [], items: 0, opener: runHere, scheduled: false, inFlight: 0 }));
+    return q;
+  };
 
   /** Runs the waiting calls as one statement; when it is done, calls that came in meanwhile get their turn. */
   function flush(root: Kysely<Database>, q: Queue): void {
@@ -131,12 +136,7 @@ export function coalesced<I, O>(statement: PerItemStatement<I, O>, options: Coal
   return (db, items) => {
     if (db.isTransaction || items.length === 0 || items.length >= options.maxItems) return statement(db, items);
     const root = db as Kysely<Database>;
-    let q = queues.get(root);
-    if (!q) {
-      q = { waiting: [], items: 0, opener: runHere, scheduled: false, inFlight: 0 };
-      queues.set(root, q);
-    }
-    const queue = q;
+    const queue = queueOf(root);
     return new Promise<O[]>((resolve, reject) => {
       // Full: the waiting calls run now, and this call starts the next batch.
       if (queue.waiting.length > 0 && queue.items + items.length > options.maxItems) flush(root, queue);
