@@ -2,7 +2,7 @@ import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQue
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
-import { buildSchema, GraphQLError, parse, print, type GraphQLSchema } from 'graphql';
+import { buildSchema, getOperationAST, getVariableValues, GraphQLError, parse, print, type GraphQLSchema } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
 import { warnIfCacheOutgrowsHeap } from '../src/app.ts';
 import { createMaskError } from '../src/plugins/error-policy.ts';
@@ -13,7 +13,7 @@ import { acceptRequestId } from '../src/observability/request-context.ts';
 import { percentile, RequestStats } from '../src/observability/request-stats.ts';
 import { normaliseSql, StatementStats } from '../src/observability/statement-stats.ts';
 import { DateTimeScalar } from '../src/lib/date-time.ts';
-import { needsReferenceExecutor } from '../src/plugins/use-compiled-execution.ts';
+import { needsReferenceExecutor, variablesCoerce } from '../src/plugins/use-compiled-execution.ts';
 import { chooseEncoding, useCompression } from '../src/plugins/use-compression.ts';
 import { useReadiness } from '../src/plugins/use-readiness.ts';
 import { useAdminRoutes } from '../src/plugins/use-auth.ts';
@@ -229,6 +229,28 @@ describe('compiled execution', () => {
     for (const [query, reference, variables] of cases) {
       expect(needsReferenceExecutor(parse(query), schema, variables), `${query} ${JSON.stringify(variables)}`).toBe(reference);
     }
+  });
+
+  it('decides whether variables coerce exactly as getVariableValues does, for every scalar and shape', () => {
+    const schema = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+    const values: unknown[] = [
+      'a', '', '12', 0, 7, -3, 1.5, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 53, NaN, Infinity,
+      true, false, null, {}, { a: 1 }, [], ['a'], [1],
+    ];
+    const types = ['String', 'ID', 'Int', 'Float', 'Boolean', 'JSON', 'DateTime', 'TemplateOrderField', '[String!]'];
+    let quick = 0;
+    for (const type of types) {
+      for (const nonNull of [false, true]) {
+        const decl = `$v: ${type}${nonNull ? '!' : ''}, $s: String`;
+        const operation = getOperationAST(parse(`query(${decl}) { __typename }`))!;
+        for (const variables of [{}, { s: 'x' }, ...values.map((v) => ({ v, s: 'x' })), ...values.map((v) => ({ v, s: 1 }))]) {
+          const expected = !getVariableValues(schema, operation.variableDefinitions!, variables).errors;
+          expect(variablesCoerce(schema, operation, variables), `${decl} ${JSON.stringify(variables)}`).toBe(expected);
+          if (expected && ['String', 'ID', 'Int', 'Float', 'Boolean'].includes(type)) quick++;
+        }
+      }
+    }
+    expect(quick).toBeGreaterThan(40);
   });
 });
 

@@ -5,7 +5,12 @@ import {
   getNullableType,
   getOperationAST,
   getVariableValues,
+  GraphQLBoolean,
   GraphQLError,
+  GraphQLFloat,
+  GraphQLID,
+  GraphQLInt,
+  GraphQLString,
   isInputObjectType,
   isListType,
   isNonNullType,
@@ -21,6 +26,7 @@ import {
   type VariableDefinitionNode,
   type VariableNode,
   type ExecutionResult,
+  type GraphQLScalarType,
   type Source,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -121,6 +127,62 @@ export function needsReferenceExecutor(
   return shape.reference || shape.literalVariables.some((name) => !Object.hasOwn(variables, name));
 }
 
+/**
+ * Values the specified scalars accept as variables, exactly as their `parseValue` does (graphql-js): a value
+ * these pass is one getVariableValues would coerce without an error.
+ */
+const SPECIFIED_SCALAR_ACCEPTS = new Map<GraphQLScalarType, (value: unknown) => boolean>([
+  [GraphQLString, (v) => typeof v === 'string'],
+  [GraphQLID, (v) => typeof v === 'string' || Number.isInteger(v)],
+  [GraphQLInt, (v) => Number.isInteger(v) && (v as number) <= 2_147_483_647 && (v as number) >= -2_147_483_648],
+  [GraphQLFloat, (v) => typeof v === 'number' && Number.isFinite(v)],
+  [GraphQLBoolean, (v) => typeof v === 'boolean'],
+]);
+
+interface SimpleVariable {
+  name: string;
+  nonNull: boolean;
+  accepts: (value: unknown) => boolean;
+}
+
+/** Per operation: its variables when every one is of a specified scalar type (nullable or not), else null. */
+const simpleVariables = new WeakMap<OperationDefinitionNode, SimpleVariable[] | null>();
+
+function simpleVariablesOf(operation: OperationDefinitionNode, schema: GraphQLSchema): SimpleVariable[] | null {
+  let simple = simpleVariables.get(operation);
+  if (simple !== undefined) return simple;
+  simple = [];
+  for (const def of operation.variableDefinitions ?? []) {
+    const type = typeFromAST(schema, def.type);
+    const accepts = type && SPECIFIED_SCALAR_ACCEPTS.get(getNullableType(type) as GraphQLScalarType);
+    if (!accepts || def.defaultValue) {
+      simple = null;
+      break;
+    }
+    simple.push({ name: def.variable.name.value, nonNull: isNonNullType(type), accepts });
+  }
+  simpleVariables.set(operation, simple);
+  return simple;
+}
+
+/**
+ * Whether the request's variables coerce for `operation`. Variables of the specified scalars (the hot
+ * shape) are checked in place; any other operation is asked of getVariableValues, as is one whose values the
+ * quick check does not pass, so every refusal is graphql-js's own.
+ */
+export function variablesCoerce(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+): boolean {
+  if (!operation.variableDefinitions?.length) return true;
+  const simple = simpleVariablesOf(operation, schema);
+  if (simple?.every((v) => (Object.hasOwn(variables, v.name) && variables[v.name] != null ? v.accepts(variables[v.name]) : !v.nonNull))) {
+    return true;
+  }
+  return !getVariableValues(schema, operation.variableDefinitions, variables).errors;
+}
+
 /** The character offset of a 1-based line and column in `body`, counting line breaks as GraphQL does. */
 function offsetOf(body: string, line: number, column: number): number {
   let offset = 0;
@@ -166,10 +228,7 @@ export function useCompiledExecution(logger: Logger): Plugin {
         if (needsReferenceExecutor(args.document, args.schema, args.variableValues ?? {})) return false;
         const operation = getOperationAST(args.document, args.operationName);
         if (!operation) return false;
-        if (operation.variableDefinitions?.length) {
-          const coerced = getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {});
-          if (coerced.errors) return false;
-        }
+        if (!variablesCoerce(args.schema, operation, args.variableValues ?? {})) return false;
         compiled.add(args.contextValue as object);
         return true;
       },
