@@ -747,7 +747,7 @@ function print(r: {
   const e = r.errors;
   const s = r.server;
   console.log(`  req/s ${r.rps} (${r.requests} requests)` + (r.ceiling ? `, ${((r.ceilingRatio ?? 0) * 100).toFixed(1)}% of the hello-world ceiling ${r.ceiling.rps} req/s` : ''));
-  console.log(`  latency ms: p50 ${l.p50}  p95 ${l.p95}  p99 ${l.p99}  max ${l.max}`);
+  console.log(`  latency ms: mean ${l.mean}  p50 ${l.p50}  p95 ${l.p95}  p99 ${l.p99}  max ${l.max}`);
   if (r.serverCpuUsPerRequest !== null) {
     console.log(
       `  server CPU per request: ${r.serverCpuUsPerRequest} µs` +
