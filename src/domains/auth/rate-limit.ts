@@ -1,5 +1,4 @@
 import type * as RedisClientPackage from '@redis/client';
-import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../logger.ts';
 import { requireOnUse } from '../../lib/require-on-use.ts';
 
@@ -30,6 +29,8 @@ export interface RateLimiterOptions {
   redisUrl?: string | undefined;
   /** Redis key prefix. */
   prefix: string;
+  /** In process: most keys counted in one window (default 100,000); past it the longest-counted is forgotten. */
+  maxKeys?: number;
   logger: Logger;
 }
 
@@ -46,16 +47,24 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   });
 
   if (!opts.redisUrl) {
-    const counters = new LRUCache<string, { window: number; count: number }>({ max: 100_000, ttl: opts.windowMs });
+    // The counts of the current window only: a new window starts every key from zero, so the map is emptied
+    // then rather than aged entry by entry, and it holds only the keys seen since (an LRU bounded at maxKeys
+    // would allocate for all of them up front, 4 MB at 100,000, with rate limiting on or off).
+    const maxKeys = opts.maxKeys ?? 100_000;
+    const counts = new Map<string, number>();
+    let current = -1;
     return {
       async hit(id) {
         const now = Date.now();
         const window = Math.floor(now / opts.windowMs);
-        const c = counters.get(id);
-        const entry = c && c.window === window ? c : { window, count: 0 };
-        entry.count += 1;
-        counters.set(id, entry);
-        return decide(entry.count, (window + 1) * opts.windowMs, now);
+        if (window !== current) {
+          counts.clear();
+          current = window;
+        }
+        const count = (counts.get(id) ?? 0) + 1;
+        if (count === 1 && counts.size >= maxKeys) counts.delete(counts.keys().next().value!);
+        counts.set(id, count);
+        return decide(count, (window + 1) * opts.windowMs, now);
       },
       async close() {},
     };
