@@ -166,6 +166,26 @@ export function pickOperation(mix: readonly WeightedOperation[], r: number): Ope
   return mix[mix.length - 1]!.operation;
 }
 
+/**
+ * The scenario with only the named operations of its mix, at their weights and on its load shape: what one
+ * operation of a mix costs on its own. Its name says which (`mixed.readConversation`); it keeps the
+ * thresholds but not the targets, which are set for the whole mix. A name not in the mix is an error.
+ */
+export function onlyOperations(scenario: Scenario, names: readonly string[]): Scenario {
+  const known = scenario.mix.map((w) => w.operation.name);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`${scenario.name} has no operation ${unknown.join(', ') || '(none given)'}; its operations: ${known.join(', ')}`);
+  }
+  const { targets: _wholeMix, ...rest } = scenario;
+  return {
+    ...rest,
+    name: `${scenario.name}.${names.join('.')}`,
+    description: `${scenario.name}, ${names.join(' and ')} only`,
+    mix: scenario.mix.filter((w) => names.includes(w.operation.name)),
+  };
+}
+
 /** A skewed pick: low indexes (the hot set) are chosen far more often, as real traffic does. */
 function pickSkewed<T>(items: readonly T[], r: number): T {
   return items[Math.min(items.length - 1, Math.floor(items.length * r * r))]!;

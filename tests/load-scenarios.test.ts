@@ -9,6 +9,7 @@ import {
   FIXTURE_BODY,
   HELLO_BODY,
   loadSteps,
+  onlyOperations,
   parseFixtures,
   pickOperation,
   scenarios,
@@ -83,6 +84,25 @@ describe('load scenarios', () => {
     for (const name of ['renderTemplate', 'createTemplate', 'appendMemory', 'readConversation']) {
       expect((counts.get(name) ?? 0) / n).toBeCloseTo(1 / 9, 2);
     }
+  });
+
+  test('a scenario narrowed to some of its operations sends only those, at their weights, on its load shape', () => {
+    const only = onlyOperations(scenarios.mixed, ['readConversation', 'listTemplates']);
+    expect(only.name).toBe('mixed.readConversation.listTemplates');
+    expect(only.load).toEqual(scenarios.mixed.load);
+    expect(only.thresholds).toEqual(scenarios.mixed.thresholds);
+    expect(only.targets).toBeUndefined(); // set for the whole mix
+    expect(scenarios.mixed.targets).toBeDefined();
+    const rng = createRng(3);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 40_000; i++) {
+      const op = pickOperation(only.mix, rng()).name;
+      counts.set(op, (counts.get(op) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual(['listTemplates', 'readConversation']);
+    expect((counts.get('listTemplates') ?? 0) / 40_000).toBeCloseTo(3 / 4, 1);
+    expect(() => onlyOperations(scenarios.mixed, ['templateUsage'])).toThrow(/mixed has no operation templateUsage; its operations: listTemplates/);
+    expect(() => onlyOperations(scenarios.mixed, [])).toThrow(/no operation/);
   });
 
   test('the seeded PRNG repeats its sequence for a seed', () => {

@@ -3,7 +3,8 @@
  * the fixtures from the service, and the per-iteration function. Runs in k6 only (no Node APIs).
  *
  * Parameters (`k6 run -e NAME=value`): BASE_URL (default http://localhost:4000), VUS and DURATION (seconds)
- * to override a constant load, P95_MS / P99_MS to override the latency thresholds.
+ * to override a constant load, P95_MS / P99_MS to override the latency thresholds, OPERATIONS (names from the
+ * scenario's mix, comma-separated) to send only those.
  */
 import { check } from 'k6';
 import http from 'k6/http';
@@ -14,6 +15,7 @@ import {
   createRng,
   FIXTURE_BODY,
   newRunId,
+  onlyOperations,
   parseFixtures,
   pickOperation,
   type Fixtures,
@@ -92,7 +94,8 @@ export function k6Iteration(scenario: Scenario, fixtures: Fixtures): void {
 }
 
 /** The three exports a k6 script needs for a scenario. */
-export function k6Script(scenario: Scenario) {
+export function k6Script(whole: Scenario) {
+  const scenario = __ENV.OPERATIONS ? onlyOperations(whole, __ENV.OPERATIONS.split(',').filter(Boolean)) : whole;
   return {
     options: k6Options(scenario),
     setup: k6Setup,

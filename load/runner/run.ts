@@ -18,6 +18,7 @@
  *   --cpu-prof             profile the service (node --cpu-prof) into <out>/profiles/
  *   --service-node-args A  extra Node flags for the service process, after those of npm start's script,
  *                          e.g. --service-node-args=--max-semi-space-size=8
+ *   --operation NAME       only this operation of each scenario's mix (repeatable): what it costs alone
  *
  * The database: DATABASE_URL when set, otherwise an embedded PostgreSQL of the runner's own (data under
  * LOAD_PG_DIR, default .data/load-pg, on a free port). REDIS_URL and every other setting are passed through
@@ -45,6 +46,7 @@ import {
   HELLO_BODY,
   isScenarioName,
   newRunId,
+  onlyOperations,
   parseFixtures,
   peakConnections,
   pickOperation,
@@ -830,6 +832,7 @@ async function main(): Promise<number> {
       'skip-seed': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       'service-node-args': { type: 'string' },
+      operation: { type: 'string', multiple: true },
       out: { type: 'string', default: path.join(ROOT, 'load/results') },
     },
   });
@@ -841,6 +844,14 @@ async function main(): Promise<number> {
   const unknown = names.filter((n) => !isScenarioName(n));
   if (unknown.length) {
     console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
+    return 2;
+  }
+  const operations = values.operation ?? [];
+  let chosen: Scenario[];
+  try {
+    chosen = names.map((n) => scenarios[n as ScenarioName]).map((sc) => (operations.length ? onlyOperations(sc, operations) : sc));
+  } catch (err) {
+    console.error((err as Error).message);
     return 2;
   }
   const config = loadConfig();
@@ -906,8 +917,8 @@ async function main(): Promise<number> {
       serviceNodeArgs: [...startScriptNodeFlags(), ...(values['service-node-args'] ?? '').split(/\s+/).filter(Boolean)],
     };
     let failed = 0;
-    for (const name of names) {
-      const report = await runScenario(scenarios[name as ScenarioName], ctx);
+    for (const scenario of chosen) {
+      const report = await runScenario(scenario, ctx);
       if (!Object.values(report.thresholds).every((t) => t.ok)) failed++;
     }
     // Like k6, a crossed threshold makes the exit code non-zero (99).
