@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMemories } from '../src/domains/memory/memory.service.ts';
+import { findFirstMemoryPages, findMemoryPage } from '../src/domains/memory/memory.repository.ts';
 import { sweepExpiredMemories } from '../src/domains/memory/memory.sweeper.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 
@@ -207,6 +208,15 @@ describe('conversation memory', () => {
         .execute();
       expect(p.entries.edges.map((e: any) => e.node.content)).toEqual(expected.slice(0, 2).map((r) => r.content));
       expect(p.entries.pageInfo.hasNextPage).toBe(expected.length > 2);
+    }
+    // Row for row, every column, the same as each conversation's page read alone (and in the same key order).
+    const queries = [0, 1, 2, 3, 9].map((c) => ({ sessionId: s, conversationId: `c${c}`, limit: 3 }));
+    const together = await findFirstMemoryPages(app.deps.db, queries);
+    expect(together.map((rows) => rows.length)).toEqual([1, 2, 2, 3, 0]);
+    for (const [i, q] of queries.entries()) {
+      const alone = await findMemoryPage(app.deps.db, q);
+      expect(together[i]).toStrictEqual(alone);
+      for (const [j, row] of together[i]!.entries()) expect(Object.keys(row)).toEqual(Object.keys(alone[j]!));
     }
   });
 });

@@ -66,19 +66,34 @@ export async function findFirstMemoryPages(
   queries: readonly { sessionId: string; conversationId: string; limit: number }[],
 ): Promise<MemoryRow[][]> {
   if (queries.length === 0) return [];
-  const { rows } = await sql<MemoryRow & { ord: number }>`
-    SELECT m.*, k.ord
+  // The two ids are the query's own: they are not sent back with every row, and each row is built whole, in the
+  // table's column order (the shape findMemoryPage's rows have), rather than copied without its `ord`.
+  const { rows } = await sql<Omit<MemoryRow, 'session_id' | 'conversation_id'> & { ord: string }>`
+    SELECT m.id, m.role, m.content, m.metadata, m.created_at, m.expires_at, k.ord
     FROM unnest(${queries.map((q) => q.sessionId)}::text[], ${queries.map((q) => q.conversationId)}::text[],
                 ${queries.map((q) => q.limit)}::int[]) WITH ORDINALITY AS k(session_id, conversation_id, lim, ord)
     CROSS JOIN LATERAL (
-      SELECT * FROM conversation_memories c
+      SELECT c.id, c.role, c.content, c.metadata, c.created_at, c.expires_at FROM conversation_memories c
       WHERE c.session_id = k.session_id AND c.conversation_id = k.conversation_id AND ${notExpired}
       ORDER BY c.created_at DESC, c.id DESC
       LIMIT k.lim
     ) m
     ORDER BY k.ord, m.created_at DESC, m.id DESC`.execute(db);
   const pages: MemoryRow[][] = queries.map(() => []);
-  for (const { ord, ...row } of rows) pages[Number(ord) - 1]!.push(row);
+  for (const r of rows) {
+    const i = Number(r.ord) - 1;
+    const q = queries[i]!;
+    pages[i]!.push({
+      id: r.id,
+      session_id: q.sessionId,
+      conversation_id: q.conversationId,
+      role: r.role,
+      content: r.content,
+      metadata: r.metadata,
+      created_at: r.created_at,
+      expires_at: r.expires_at,
+    });
+  }
   return pages;
 }
 
