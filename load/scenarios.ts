@@ -168,8 +168,9 @@ export function pickOperation(mix: readonly WeightedOperation[], r: number): Ope
 
 /**
  * The scenario with only the named operations of its mix, at their weights and on its load shape: what one
- * operation of a mix costs on its own. Its name says which (`mixed.readConversation`); it keeps the
- * thresholds but not the targets, which are set for the whole mix. A name not in the mix is an error.
+ * operation of a mix costs on its own. Its name says which (`mixed_readConversation`: a k6 scenario's name
+ * takes letters, digits, `_` and `-` only); it keeps the thresholds but not the targets, which are set for the
+ * whole mix. A name not in the mix is an error.
  */
 export function onlyOperations(scenario: Scenario, names: readonly string[]): Scenario {
   const known = scenario.mix.map((w) => w.operation.name);
@@ -180,7 +181,7 @@ export function onlyOperations(scenario: Scenario, names: readonly string[]): Sc
   const { targets: _wholeMix, ...rest } = scenario;
   return {
     ...rest,
-    name: `${scenario.name}.${names.join('.')}`,
+    name: `${scenario.name}_${names.join('_')}`,
     description: `${scenario.name}, ${names.join(' and ')} only`,
     mix: scenario.mix.filter((w) => names.includes(w.operation.name)),
   };

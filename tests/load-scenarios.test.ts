@@ -88,7 +88,9 @@ describe('load scenarios', () => {
 
   test('a scenario narrowed to some of its operations sends only those, at their weights, on its load shape', () => {
     const only = onlyOperations(scenarios.mixed, ['readConversation', 'listTemplates']);
-    expect(only.name).toBe('mixed.readConversation.listTemplates');
+    expect(only.name).toBe('mixed_readConversation_listTemplates');
+    // k6 refuses a scenario name with anything but letters, digits, `_` and `-`.
+    for (const s of [...Object.values(scenarios), only]) expect(s.name).toMatch(/^[0-9A-Za-z_-]+$/);
     expect(only.load).toEqual(scenarios.mixed.load);
     expect(only.thresholds).toEqual(scenarios.mixed.thresholds);
     expect(only.targets).toBeUndefined(); // set for the whole mix
