@@ -849,7 +849,10 @@ async function main(): Promise<number> {
   const operations = values.operation ?? [];
   let chosen: Scenario[];
   try {
-    chosen = names.map((n) => scenarios[n as ScenarioName]).map((sc) => (operations.length ? onlyOperations(sc, operations) : sc));
+    chosen = names.map((n) => {
+      const scenario = scenarios[n as ScenarioName];
+      return operations.length ? onlyOperations(scenario, operations) : scenario;
+    });
   } catch (err) {
     console.error((err as Error).message);
     return 2;
