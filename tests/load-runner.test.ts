@@ -161,13 +161,15 @@ describe('the garbage-collection figures of the load runner', () => {
 
 describe('the /proc readings of the load runner', () => {
   test("a process's CPU time agrees with what the process itself counts, and grows as it works", () => {
-    const spin = (ms: number) => {
-      const until = performance.now() + ms;
-      while (performance.now() < until);
-    };
     const own = () => {
       const u = process.cpuUsage();
       return (u.user + u.system) / 1000;
+    };
+    // Until this process has used `ms` of CPU (not of the clock: on a busy machine it may get less of it).
+    const spin = (ms: number) => {
+      const from = own();
+      const giveUp = performance.now() + 30_000;
+      while (own() - from < ms && performance.now() < giveUp);
     };
     const proc0 = readCpuMs(process.pid)!;
     const own0 = own();
