@@ -105,7 +105,7 @@ export function createServer(baseDeps: AppDeps): Server {
     useDeferStream() as Plugin,
     useCompiledExecution(deps.logger),
     useErrorCodes(),
-    useCompression({ minBytes: ops.compressionMinBytes }),
+    useCompression({ minBytes: ops.compressionMinBytes, syncMaxBytes: ops.compressionSyncMaxBytes }),
   ];
   return createYoga<Record<string, unknown>, RequestContext>({
     schema: schema as never,

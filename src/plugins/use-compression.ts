@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { brotliCompress, constants, gzip } from 'node:zlib';
+import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync, type BrotliOptions } from 'node:zlib';
 import type { Plugin } from 'graphql-yoga';
 
 const brotli = promisify(brotliCompress);
@@ -38,18 +38,25 @@ export function chooseEncoding(header: string | null): Encoding | undefined {
  * Compresses complete (non-streaming) responses of at least `minBytes` with brotli or gzip as the client
  * accepts. Brotli runs at quality 4: close to gzip's speed with a smaller result; 11 would take seconds on
  * GraphiQL's page. Streaming responses (SSE, multipart for @defer/@stream) are left alone.
+ *
+ * A body of at most `syncMaxBytes` is compressed at once on the event loop: for a few kilobytes that takes
+ * tens of microseconds, while handing it to libuv's thread pool and back (a new zlib stream on a pool thread,
+ * two thread wake-ups, a promise) costs several times that in CPU. Larger bodies go to the pool, so that
+ * compressing them does not hold up other requests.
  */
-export function useCompression(options: { minBytes: number }): Plugin {
+export function useCompression(options: { minBytes: number; syncMaxBytes?: number }): Plugin {
+  const syncMaxBytes = options.syncMaxBytes ?? 0;
   const remembered = new Map<string, Buffer>();
   const compress = async (raw: Buffer, encoding: Encoding): Promise<Buffer> => {
     const key = raw.byteLength >= REMEMBER_MIN_BYTES ? `${encoding}:${hash('sha256', raw)}` : undefined;
     const known = key && remembered.get(key);
     if (known) return known;
-    const out = encoding === 'br'
-      ? await brotli(raw, {
-          params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: raw.byteLength },
-        })
-      : await gz(raw);
+    const brotliOptions: BrotliOptions = {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: raw.byteLength },
+    };
+    const out = raw.byteLength <= syncMaxBytes
+      ? encoding === 'br' ? brotliCompressSync(raw, brotliOptions) : gzipSync(raw)
+      : encoding === 'br' ? await brotli(raw, brotliOptions) : await gz(raw);
     if (key) {
       if (remembered.size >= REMEMBER_MAX_ENTRIES) remembered.delete(remembered.keys().next().value as string);
       remembered.set(key, out);
