@@ -29,6 +29,8 @@ const HEADERS: Record<string, string> = {
   'content-type': 'application/json',
   accept: 'application/json',
   ...(__ENV.API_KEY ? { authorization: `Bearer ${__ENV.API_KEY}` } : {}),
+  // As browsers do (e.g. `gzip, br`): the service then compresses large responses, and k6 decodes them.
+  ...(__ENV.ACCEPT_ENCODING ? { 'accept-encoding': __ENV.ACCEPT_ENCODING } : {}),
 };
 
 /** Share of responses whose body carried GraphQL errors (a 200 with `errors` is still a failure). */

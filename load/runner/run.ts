@@ -19,6 +19,7 @@
  *   --service-node-args A  extra Node flags for the service process, after those of npm start's script,
  *                          e.g. --service-node-args=--max-semi-space-size=8
  *   --operation NAME       only this operation of each scenario's mix (repeatable): what it costs alone
+ *   --accept-encoding E    send `Accept-Encoding: E` with the scenario's requests, as browsers do (e.g. gzip)
  *
  * The database: DATABASE_URL when set, otherwise an embedded PostgreSQL of the runner's own (data under
  * LOAD_PG_DIR, default .data/load-pg, on a free port). REDIS_URL and every other setting are passed through
@@ -296,6 +297,8 @@ interface Fired {
   timeouts: number;
   non2xx: number;
   graphqlErrors: number;
+  /** Responses that came compressed (--accept-encoding): the generator cannot read GraphQL errors inside them. */
+  compressed: number;
   perOperation: Record<string, OpFigures>;
   /** CPU time the server process used while these requests ran (see withServerCpu); null when unknown. */
   serverCpuMs: number | null;
@@ -304,7 +307,7 @@ interface Fired {
 }
 
 function emptyFired(): Fired {
-  return { seconds: 0, responses: 0, latenciesMs: [], transportErrors: 0, timeouts: 0, non2xx: 0, graphqlErrors: 0, perOperation: {}, serverCpuMs: 0, databaseCpuMs: 0 };
+  return { seconds: 0, responses: 0, latenciesMs: [], transportErrors: 0, timeouts: 0, non2xx: 0, graphqlErrors: 0, compressed: 0, perOperation: {}, serverCpuMs: 0, databaseCpuMs: 0 };
 }
 
 /**
@@ -347,13 +350,17 @@ function firstErrorMessage(body: string): string {
   }
 }
 
-/** Runs autocannon for one constant stretch, sending the bodies `next` builds; adds the figures to `into`. */
+/**
+ * Runs autocannon for one constant stretch, sending the bodies `next` builds (with `headers` besides the JSON
+ * ones); adds the figures to `into`.
+ */
 async function fire(
   url: string,
   connections: number,
   seconds: number,
   next: () => { op: string; body: GraphQLBody },
   into: Fired,
+  headers: Record<string, string> = {},
 ): Promise<void> {
   const started = performance.now();
   const options: autocannon.Options = {
@@ -361,7 +368,7 @@ async function fire(
     connections,
     duration: seconds,
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
     timeout: 10,
     requests: [
       {
@@ -370,7 +377,7 @@ async function fire(
           Object.assign(context, { op, t0: performance.now() });
           return { ...req, method: 'POST', path: '/graphql', body: JSON.stringify(body) };
         },
-        onResponse(status, body, context) {
+        onResponse(status, body, context, responseHeaders) {
           const { op = '?', t0 } = context as { op?: string; t0?: number };
           const f = (into.perOperation[op] ??= { requests: 0, latenciesMs: [], graphqlErrors: 0, non2xx: 0 });
           f.requests++;
@@ -378,6 +385,9 @@ async function fire(
           if (status < 200 || status > 299) {
             f.non2xx++;
             f.firstError ??= `HTTP ${status}: ${firstErrorMessage(body)}`;
+          } else if (responseHeaders?.['content-encoding']) {
+            // The body arrives decoded as UTF-8 text, which a compressed body is not: nothing to search.
+            into.compressed++;
           } else if (bodyHasGraphQLErrors(body)) {
             f.graphqlErrors++;
             into.graphqlErrors++;
@@ -405,14 +415,20 @@ async function fire(
  * Runs a load shape as its connection layers (see connectionLayers): each layer's clients connect at its start
  * and stay until its end, so a client lives on from step to step as a k6 VU does.
  */
-async function fireShape(url: string, load: LoadShape, next: () => { op: string; body: GraphQLBody }, into: Fired): Promise<Fired> {
+async function fireShape(
+  url: string,
+  load: LoadShape,
+  next: () => { op: string; body: GraphQLBody },
+  into: Fired,
+  headers: Record<string, string> = {},
+): Promise<Fired> {
   const started = performance.now();
   const secondsBefore = into.seconds;
   await Promise.all(
     connectionLayers(load).map(async (layer) => {
       const wait = layer.startSeconds * 1000 - (performance.now() - started);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      await fire(url, layer.connections, layer.durationSeconds, next, into);
+      await fire(url, layer.connections, layer.durationSeconds, next, into, headers);
     }),
   );
   // The layers overlap: the run lasted as long as the shape, not the sum of the layers.
@@ -464,6 +480,8 @@ function summarise(f: Fired) {
       timeouts: f.timeouts,
       non2xx: f.non2xx,
       graphql: f.graphqlErrors,
+      // Compressed responses whose GraphQL errors were not looked for (--accept-encoding).
+      uncheckedCompressed: f.compressed,
       failedRate: attempted ? round(failed / attempted, 5) : null,
     },
   };
@@ -562,6 +580,8 @@ interface RunContext {
   outDir: string;
   cpuProf: boolean;
   serviceNodeArgs: string[];
+  /** Headers sent with the scenario's requests besides the JSON ones (Accept-Encoding). */
+  headers: Record<string, string>;
 }
 
 async function runScenario(scenario: Scenario, ctx: RunContext) {
@@ -609,7 +629,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
   try {
     const fixtures = parseFixtures(await postJson(app.url, FIXTURE_BODY), newRunId(Date.now(), Math.random));
     const next = generatorFor(scenario, fixtures, 0x5eed, connections);
-    if (ctx.warmup > 0) await fire(app.url, Math.min(connections, 64), ctx.warmup, next, emptyFired());
+    if (ctx.warmup > 0) await fire(app.url, Math.min(connections, 64), ctx.warmup, next, emptyFired(), ctx.headers);
     await app.request({ type: 'reset' }, 'reset-done');
     const fired = emptyFired();
     const generator = startGeneratorMonitor();
@@ -621,11 +641,11 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       const slice = seconds / ctx.rounds;
       for (let r = 0; r < ctx.rounds; r++) {
         await withServerCpu(hello.pid, ceilingFired, () => fire(hello.url, connections, slice, helloRequest, ceilingFired));
-        await withServerCpu(app.pid, fired, () => fire(app.url, connections, slice, next, fired), databasePids);
+        await withServerCpu(app.pid, fired, () => fire(app.url, connections, slice, next, fired, ctx.headers), databasePids);
       }
       ceiling = { connections, ...summarise(ceilingFired) };
     } else {
-      await withServerCpu(app.pid, fired, () => fireShape(app.url, load, next, fired), databasePids);
+      await withServerCpu(app.pid, fired, () => fireShape(app.url, load, next, fired, ctx.headers), databasePids);
     }
     const loadGenerator = generator.stop();
     const sampled = await samplers.stop();
@@ -697,6 +717,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       },
       service: {
         nodeArgs: ctx.serviceNodeArgs,
+        acceptEncoding: ctx.headers['accept-encoding'] ?? null,
         database: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded',
         redis: Boolean(process.env.REDIS_URL),
         dataset: ctx.dataset ? { marker: ctx.dataset.marker, counts: ctx.dataset.counts } : null,
@@ -759,7 +780,10 @@ function print(r: {
   if (r.databaseCpuUsPerRequest !== null) {
     console.log(`  database CPU per request: ${r.databaseCpuUsPerRequest} µs (PostgreSQL's processes on this machine)`);
   }
-  console.log(`  errors: transport ${e.transport} (timeouts ${e.timeouts}), non-2xx ${e.non2xx}, GraphQL ${e.graphql}; failed rate ${e.failedRate}`);
+  console.log(
+    `  errors: transport ${e.transport} (timeouts ${e.timeouts}), non-2xx ${e.non2xx}, GraphQL ${e.graphql}; failed rate ${e.failedRate}` +
+      (e.uncheckedCompressed ? `; ${e.uncheckedCompressed} compressed responses not searched for GraphQL errors` : ''),
+  );
   console.log(
     `  server: peak RSS ${s.peakRssMb} MB (anonymous ${s.peakRssAnonMb}, file-backed ${s.peakRssFileMb}), DB connections in use ${s.peakDbConnectionsActive} (open ${s.peakDbConnectionsOpen}), ` +
       `pool busy ${s.poolPeakBusy}/${s.poolMax} (waiting ${s.poolPeakWaiting}), SQL/request ${s.sqlPerRequest}, cache hit ratio ${s.cacheHitRatio ?? 'n/a'}`,
@@ -833,6 +857,7 @@ async function main(): Promise<number> {
       'cpu-prof': { type: 'boolean', default: false },
       'service-node-args': { type: 'string' },
       operation: { type: 'string', multiple: true },
+      'accept-encoding': { type: 'string' },
       out: { type: 'string', default: path.join(ROOT, 'load/results') },
     },
   });
@@ -918,6 +943,7 @@ async function main(): Promise<number> {
       cpuProf: values['cpu-prof'],
       // npm start's flags first: a flag given again with --service-node-args wins (Node takes the last one).
       serviceNodeArgs: [...startScriptNodeFlags(), ...(values['service-node-args'] ?? '').split(/\s+/).filter(Boolean)],
+      headers: values['accept-encoding'] ? { 'accept-encoding': values['accept-encoding'] } : {},
     };
     let failed = 0;
     for (const scenario of chosen) {
