@@ -20,6 +20,9 @@
  *                          e.g. --service-node-args=--max-semi-space-size=8
  *   --operation NAME       only this operation of each scenario's mix (repeatable): what it costs alone
  *   --accept-encoding E    send `Accept-Encoding: E` with the scenario's requests, as browsers do (e.g. gzip)
+ *   --callgrind            count instructions instead of timing (Valgrind's callgrind; constant scenarios):
+ *   --requests N           ...N counted requests (default 3000)
+ *   --warmup-requests N    ...after N not counted (default 4000)
  *
  * The database: DATABASE_URL when set, otherwise an embedded PostgreSQL of the runner's own (data under
  * LOAD_PG_DIR, default .data/load-pg, on a free port). REDIS_URL and every other setting are passed through
@@ -62,6 +65,7 @@ import {
 import { BULK_SEED_ARGS, bulkSeedSizes, seedBulk, type BulkSeedResult } from '../seed/bulk-seed.ts';
 import { summariseCollections, type CollectionSummary } from './gc.ts';
 import type { ChildStats, FromChild } from './ipc.ts';
+import { callgrindArgs, callgrindControl, perRequest, readDump, requireValgrind } from './callgrind.ts';
 import { CpuTracker, localDatabasePids, readCpuMs, readRssKb } from './proc.ts';
 import { round } from './round.ts';
 
@@ -105,12 +109,14 @@ const liveChildren = new Set<ChildProcess>();
  * run as `npm start` runs the service (compiled by `npm run build`, so no TypeScript compiler in memory); a
  * `.ts` one runs on Node's own type stripping.
  */
-async function startChild(file: string, env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<Child> {
+async function startChild(file: string, env: NodeJS.ProcessEnv, execArgv: string[] = [], valgrindArgs?: string[]): Promise<Child> {
   const compiled = file.endsWith('.js');
+  const nodeArgs = compiled ? execArgv : ['--experimental-strip-types', ...execArgv];
   const proc = fork(compiled ? path.join(ROOT, 'dist/load/runner', file) : path.join(HERE, file), [], {
     cwd: ROOT,
     env,
-    execArgv: compiled ? execArgv : ['--experimental-strip-types', ...execArgv],
+    // Under Valgrind (--callgrind): `valgrind <its arguments> node <node's> <module>`, same process id.
+    ...(valgrindArgs ? { execPath: 'valgrind', execArgv: [...valgrindArgs, process.execPath, ...nodeArgs] } : { execArgv: nodeArgs }),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   liveChildren.add(proc);
@@ -351,13 +357,13 @@ function firstErrorMessage(body: string): string {
 }
 
 /**
- * Runs autocannon for one constant stretch, sending the bodies `next` builds (with `headers` besides the JSON
- * ones); adds the figures to `into`.
+ * Runs autocannon for one constant stretch of `seconds` (or until it has sent `{ requests }`), sending the bodies
+ * `next` builds (with `headers` besides the JSON ones); adds the figures to `into`.
  */
 async function fire(
   url: string,
   connections: number,
-  seconds: number,
+  seconds: number | { requests: number },
   next: () => { op: string; body: GraphQLBody },
   into: Fired,
   headers: Record<string, string> = {},
@@ -366,10 +372,10 @@ async function fire(
   const options: autocannon.Options = {
     url: `${url}/graphql`,
     connections,
-    duration: seconds,
+    // A counted run is one under Valgrind, tens of times slower: its requests may take seconds.
+    ...(typeof seconds === 'number' ? { duration: seconds, timeout: 10 } : { amount: seconds.requests, timeout: 300 }),
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-    timeout: 10,
     requests: [
       {
         setupRequest(req, context) {
@@ -584,6 +590,19 @@ interface RunContext {
   headers: Record<string, string>;
 }
 
+/** The service's environment under load: production defaults, but no API keys unless asked for (AUTH_MODE=required). */
+function serviceEnv(ctx: RunContext): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: ctx.databaseUrl,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    NODE_ENV: 'production',
+    AUTH_MODE: process.env.AUTH_MODE ?? 'off', // the runner sends no key
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+}
+
 async function runScenario(scenario: Scenario, ctx: RunContext) {
   const load = shapeFor(scenario, ctx.connections, ctx.duration);
   const connections = peakConnections(load);
@@ -610,16 +629,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
   }
   const loadavgBefore = os.loadavg().map((n) => round(n, 2));
 
-  const app = await startChild('app-child.js', {
-    ...process.env,
-    DATABASE_URL: ctx.databaseUrl,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    NODE_ENV: 'production',
-    // Production defaults, but no API keys unless asked for (AUTH_MODE=required): the runner sends none.
-    AUTH_MODE: process.env.AUTH_MODE ?? 'off',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  }, [
+  const app = await startChild('app-child.js', serviceEnv(ctx), [
     ...ctx.serviceNodeArgs,
     ...(ctx.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ctx.outDir, 'profiles')}`, `--cpu-prof-name=${scenario.name}-${Date.now()}.cpuprofile`] : []),
   ]).catch(async (err: unknown) => {
@@ -749,6 +759,111 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
   }
 }
 
+/** How much slower a program runs under callgrind, roughly: the service's time-based settings are stretched by it. */
+const VALGRIND_SLOWDOWN = 50;
+
+/**
+ * `--callgrind`: the scenario's requests counted in executed instructions instead of timed. The service (and,
+ * unless --skip-ceiling, the hello-world server) runs under callgrind; after `warmupRequests` (counted neither),
+ * `requests` are sent with instrumentation on. Under Valgrind the service runs tens of times slower, so its
+ * timeouts and cache lifetimes are stretched by VALGRIND_SLOWDOWN: a cached entry then lives as many requests
+ * as it would at full speed.
+ */
+async function countInstructions(scenario: Scenario, ctx: RunContext, counts: { requests: number; warmupRequests: number }) {
+  if (scenario.load.kind !== 'constant') throw new Error(`--callgrind counts constant scenarios only; ${scenario.name} is staged`);
+  requireValgrind();
+  const connections = Math.min(ctx.connections ?? scenario.load.connections, 64);
+  const dir = path.join(ctx.outDir, 'callgrind');
+  mkdirSync(dir, { recursive: true });
+  console.log(`\n▶ ${scenario.name} under callgrind: ${counts.warmupRequests} requests to warm up, then ${counts.requests} counted, ${connections} connections`);
+  const config = loadConfig();
+  const stretch = (name: string, ms: number) => ({ [name]: process.env[name] ?? String(ms * VALGRIND_SLOWDOWN) });
+  const env = {
+    ...serviceEnv(ctx),
+    // Every request is slow under Valgrind: no warning for each.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+    ...stretch('DB_CONNECT_TIMEOUT_MS', config.db.connectTimeoutMs),
+    ...stretch('DB_STATEMENT_TIMEOUT_MS', config.db.statementTimeoutMs),
+    ...stretch('CACHE_TIMEOUT_MS', config.cache.timeoutMs),
+    ...stretch('CACHE_TTL_TEMPLATE_MS', config.cache.ttl.templateMs),
+    ...stretch('CACHE_TTL_USAGE_MS', config.cache.ttl.usageMs),
+    ...stretch('CACHE_TTL_LIST_MS', config.cache.ttl.listMs),
+  };
+  const measure = async (
+    name: string,
+    child: Child,
+    childEnv: NodeJS.ProcessEnv,
+    next: () => { op: string; body: GraphQLBody },
+    headers: Record<string, string>,
+  ) => {
+    await fire(child.url, connections, { requests: counts.warmupRequests }, next, emptyFired(), headers);
+    callgrindControl(child.pid, 'zero', childEnv);
+    callgrindControl(child.pid, 'instr on', childEnv);
+    const fired = emptyFired();
+    await fire(child.url, connections, { requests: counts.requests }, next, fired, headers);
+    callgrindControl(child.pid, 'dump', childEnv);
+    callgrindControl(child.pid, 'instr off', childEnv);
+    const failed = fired.transportErrors + fired.non2xx + fired.graphqlErrors;
+    if (failed) throw new Error(`${name}: ${failed} of ${fired.responses} counted requests failed`);
+    return { requests: fired.responses, dump: () => perRequest(readDump(dir, name, child.pid), fired.responses) };
+  };
+
+  const at = new Date().toISOString();
+  const tag = `${scenario.name}-${at.replaceAll(':', '-')}`;
+  const app = await startChild('app-child.js', env, ctx.serviceNodeArgs, callgrindArgs(dir, `${tag}-service`));
+  let service;
+  let statements: number;
+  try {
+    const fixtures = parseFixtures(await postJson(app.url, FIXTURE_BODY), newRunId(Date.now(), Math.random));
+    const next = generatorFor(scenario, fixtures, 0x5eed, connections);
+    await app.request({ type: 'reset' }, 'reset-done');
+    const counted = await measure(`${tag}-service`, app, env, next, ctx.headers);
+    const { stats } = await app.request({ type: 'stats' }, 'stats');
+    // Statements of the warm-up and the counted requests alike: counters are reset before the warm-up.
+    statements = stats.statements / (counts.warmupRequests + counted.requests);
+    service = counted.dump();
+  } finally {
+    await app.stop();
+  }
+  let ceiling;
+  if (!ctx.skipCeiling) {
+    const helloEnv = { ...process.env, NODE_ENV: 'production' };
+    const hello = await startChild('hello-child.ts', helloEnv, [], callgrindArgs(dir, `${tag}-ceiling`));
+    try {
+      ceiling = (await measure(`${tag}-ceiling`, hello, helloEnv, helloRequest, {})).dump();
+    } finally {
+      await hello.stop();
+    }
+  }
+  const report = {
+    scenario: scenario.name,
+    at,
+    requests: counts.requests,
+    warmupRequests: counts.warmupRequests,
+    connections,
+    nodeArgs: ctx.serviceNodeArgs,
+    acceptEncoding: ctx.headers['accept-encoding'] ?? null,
+    sqlStatementsPerRequest: round(statements, 3),
+    instructionsPerRequest: { service, ceiling: ceiling ?? null },
+    // The ceiling's instructions as a share of the service's: what the ratio of req/s would be on a machine
+    // where an instruction always took the same time.
+    ceilingRatio: ceiling ? round(ceiling.allThreads / service.allThreads, 3) : null,
+    ceilingRatioMainThread: ceiling ? round(ceiling.mainThread / service.mainThread, 3) : null,
+  };
+  const k = (n: number) => `${Math.round(n / 1000)}k`;
+  console.log(`  instructions per request: service ${k(service.allThreads)} (main thread ${k(service.mainThread)}, other threads ${k(service.otherThreads)}); SQL/request ${report.sqlStatementsPerRequest}`);
+  if (ceiling) {
+    console.log(`  the ceiling's: ${k(ceiling.allThreads)} (main thread ${k(ceiling.mainThread)}): ${(report.ceilingRatio! * 100).toFixed(1)}% of the service's (main thread ${(report.ceilingRatioMainThread! * 100).toFixed(1)}%)`);
+  }
+  console.log(`  by thread: ${service.threads.map((t) => `${t.thread}: ${k(t.instructions)}`).join(', ')}`);
+  console.log('  main thread, costliest functions (own instructions per request):');
+  for (const f of service.topFunctions) console.log(`    ${String(f.instructions).padStart(9)}  ${f.name.slice(0, 110)}`);
+  const file = path.join(ctx.outDir, `${tag}-instructions.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`  → ${path.relative(process.cwd(), file)} (callgrind's files: ${path.relative(process.cwd(), dir)})`);
+  return report;
+}
+
 function print(r: {
   rps: number | null;
   requests: number;
@@ -858,6 +973,9 @@ async function main(): Promise<number> {
       'service-node-args': { type: 'string' },
       operation: { type: 'string', multiple: true },
       'accept-encoding': { type: 'string' },
+      callgrind: { type: 'boolean', default: false },
+      requests: { type: 'string', default: '3000' },
+      'warmup-requests': { type: 'string', default: '4000' },
       out: { type: 'string', default: path.join(ROOT, 'load/results') },
     },
   });
@@ -945,6 +1063,14 @@ async function main(): Promise<number> {
       serviceNodeArgs: [...startScriptNodeFlags(), ...(values['service-node-args'] ?? '').split(/\s+/).filter(Boolean)],
       headers: values['accept-encoding'] ? { 'accept-encoding': values['accept-encoding'] } : {},
     };
+    if (values.callgrind) {
+      const counts = {
+        requests: Math.round(positive('requests', values.requests) ?? 3000),
+        warmupRequests: Math.round(positive('warmup-requests', values['warmup-requests'], true) ?? 4000),
+      };
+      for (const scenario of chosen) await countInstructions(scenario, ctx, counts);
+      return 0;
+    }
     let failed = 0;
     for (const scenario of chosen) {
       const report = await runScenario(scenario, ctx);
