@@ -13,6 +13,7 @@ import { acceptRequestId } from '../src/observability/request-context.ts';
 import { percentile, RequestStats } from '../src/observability/request-stats.ts';
 import { normaliseSql, StatementStats } from '../src/observability/statement-stats.ts';
 import { DateTimeScalar } from '../src/lib/date-time.ts';
+import { isoStringOfTime } from '../src/lib/iso-time.ts';
 import { needsReferenceExecutor, variablesCoerce } from '../src/plugins/use-compiled-execution.ts';
 import { chooseEncoding, useCompression } from '../src/plugins/use-compression.ts';
 import { useReadiness } from '../src/plugins/use-readiness.ts';
@@ -21,6 +22,13 @@ import type { Auth } from '../src/domains/auth/auth.ts';
 import { applyInputLimits } from '../src/plugins/input-limits.ts';
 import { createCostCache, operationCost } from '../src/plugins/use-query-limits.ts';
 import { pathOf } from '../src/plugins/use-request-logging.ts';
+
+
+// Watched, to count how often a DateTime is formatted; it still formats.
+vi.mock('../src/lib/iso-time.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/lib/iso-time.ts')>();
+  return { ...real, isoStringOfTime: vi.fn(real.isoStringOfTime) };
+});
 
 describe('normaliseSql', () => {
   it('keeps the shape of a statement and drops every value position', () => {
@@ -288,7 +296,8 @@ describe('DateTime scalar', () => {
   });
 
   it("formats a frozen Date (a cached row's) once, and again only when its time was changed", () => {
-    const toIso = vi.spyOn(Date.prototype, 'toISOString');
+    const toIso = vi.mocked(isoStringOfTime);
+    toIso.mockClear();
     try {
       const cached = Object.freeze(new Date('2026-11-28T09:14:43.123Z'));
       expect(DateTimeScalar.serialize(cached)).toBe('2026-11-28T09:14:43.123Z');
@@ -305,7 +314,7 @@ describe('DateTime scalar', () => {
       expect(toIso).toHaveBeenCalledTimes(4);
       expect(() => DateTimeScalar.serialize(Object.freeze(new Date(Number.NaN)))).toThrow(/invalid Date/);
     } finally {
-      toIso.mockRestore();
+      toIso.mockClear();
     }
   });
 });
