@@ -182,17 +182,32 @@ export function pageAfterCreates(
     if (f.search || q.column === 'name') return undefined;
     const mine: TemplatePageKey = { id: row.id, key: (q.column === 'created_at' ? row.created_at : row.updated_at).getTime() };
     if (q.after && !precedes({ id: q.after.id, key: (q.after.value as Date).getTime() }, mine)) continue;
-    // A load that saw the row committed, and was stored before this patch, holds it already.
-    if (page.some((k) => k.id === row.id)) continue;
-    const at = page.findIndex((k) => precedes(mine, k));
-    if (at === -1) {
-      // After the last key: in this page only when it held every row there was (it is not full).
-      if (page.length < q.limit) page = [...page, mine];
-      continue;
+    let at = -1;
+    let present = false;
+    for (let i = 0; i < page.length && !present; i++) {
+      const k = page[i]!;
+      // A load that saw the row committed, and was stored before this patch, holds it already.
+      present = k.id === row.id;
+      if (at === -1 && precedes(mine, k)) at = i;
     }
-    page = [...page.slice(0, at), mine, ...page.slice(at)].slice(0, q.limit);
+    if (present) continue;
+    // After the last key: in this page only when it held every row there was (it is not full).
+    if (at === -1 && page.length >= q.limit) continue;
+    page = withKeyAt(page, at === -1 ? page.length : at, mine, q.limit);
   }
   return page;
+}
+
+/**
+ * `keys` with `key` at `at`, cut to `limit`, by indexed reads: a cached page is deep-frozen, and V8's
+ * `slice` and spread take their slow path on frozen arrays, a property lookup per element.
+ */
+function withKeyAt(keys: readonly TemplatePageKey[], at: number, key: TemplatePageKey, limit: number): TemplatePageKey[] {
+  const out: TemplatePageKey[] = [];
+  for (let i = 0; i < at; i++) out.push(keys[i]!);
+  out.push(key);
+  for (let i = at; i < keys.length && out.length < limit; i++) out.push(keys[i]!);
+  return out;
 }
 
 /**
