@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { callgrindArgs, parseCallgrind, perRequest, readDump } from '../load/runner/callgrind.ts';
+import { callgrindArgs, parseCallgrind, parsePerfMap, perRequest, readDump } from '../load/runner/callgrind.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'callgrind-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,6 +55,18 @@ describe('callgrind files', () => {
     expect(r.topFunctions).toEqual([{ name: 'helper', instructions: 80 }, { name: 'main', instructions: 32 }]);
     const all = perRequest([{ thread: 1, profile: parseCallgrind(SAMPLE) }], 1, 10).topFunctions;
     expect(all).toContainEqual({ name: '(JIT-compiled JavaScript)', instructions: 50 });
+  });
+
+  test("names JIT-compiled code from V8's perf map, the latest code at an address winning", () => {
+    const name = parsePerfMap('28120e00 200 JS:*render file:///app/render.js:10:3\n28120e00 100 JS:^render file:///app/render.js:10:3\nnot a line\n282b6c00 80 Builtin:ArrayMap\n');
+    expect(name(0x28120e00)).toBe('JS:^render file:///app/render.js:10:3');
+    expect(name(0x28120f80)).toBe('JS:*render file:///app/render.js:10:3'); // past the later, shorter code
+    expect(name(0x282b6c40)).toBe('Builtin:ArrayMap');
+    expect(name(0x282b6c80)).toBeUndefined();
+    const top = perRequest([{ thread: 1, profile: parseCallgrind(SAMPLE) }], 1, 10, name).topFunctions;
+    expect(top).toContainEqual({ name: 'JS:^render file:///app/render.js:10:3', instructions: 30 });
+    expect(top).toContainEqual({ name: 'Builtin:ArrayMap', instructions: 20 });
+    expect(top.some((f) => f.name === '(JIT-compiled JavaScript)')).toBe(false);
   });
 
   test("reads the first dump of one process's threads, in thread order, and nothing else", () => {

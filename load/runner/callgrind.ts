@@ -114,15 +114,44 @@ export function readDump(outDir: string, name: string, pid: number): { thread: n
     .sort((a, b) => a.thread - b.thread);
 }
 
-/** Per request: instructions by thread, in all, and the main thread's costliest functions. */
-export function perRequest(dump: { thread: number; profile: CallgrindProfile }[], requests: number, top = 15) {
+/**
+ * Names for addresses of JIT-compiled code, from the map V8 writes with `--perf-basic-prof`
+ * (`/tmp/perf-<pid>.map`: one `start size name` line, in hex, per piece of code it made). A later line for
+ * the same address wins: the code there was made later.
+ */
+export function parsePerfMap(text: string): (address: number) => string | undefined {
+  const ranges: { start: number; end: number; name: string }[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]+) ([0-9a-f]+) (.+)$/i.exec(line);
+    if (m) ranges.push({ start: Number.parseInt(m[1]!, 16), end: Number.parseInt(m[1]!, 16) + Number.parseInt(m[2]!, 16), name: m[3]! });
+  }
+  return (address) => {
+    for (let i = ranges.length - 1; i >= 0; i--) {
+      const r = ranges[i]!;
+      if (address >= r.start && address < r.end) return r.name;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * Per request: instructions by thread, in all, and the main thread's costliest functions. JIT-compiled code has
+ * no symbol: callgrind names it by address, which `jitName` (see parsePerfMap) may turn into the JavaScript
+ * function's name; what it cannot name counts as one.
+ */
+export function perRequest(
+  dump: { thread: number; profile: CallgrindProfile }[],
+  requests: number,
+  top = 15,
+  jitName: (address: number) => string | undefined = () => undefined,
+) {
   const per = (n: number) => Math.round(n / requests);
   const threads: ThreadCounts[] = dump.map((d) => ({ thread: d.thread, instructions: per(d.profile.total) }));
   const main = dump.find((d) => d.thread === 1)?.profile;
-  // JIT-compiled JavaScript has no symbol: callgrind names it by address, one name per compiled function.
   const functions = new Map<string, number>();
   for (const [name, cost] of main?.self ?? []) {
-    const key = /^0x[0-9a-f]+('\d+)?$/i.test(name) ? '(JIT-compiled JavaScript)' : name.replace(/'\d+$/, '');
+    const address = /^0x([0-9a-f]+)(?:'\d+)?$/i.exec(name);
+    const key = address ? (jitName(Number.parseInt(address[1]!, 16)) ?? '(JIT-compiled JavaScript)') : name.replace(/'\d+$/, '');
     functions.set(key, (functions.get(key) ?? 0) + cost);
   }
   return {

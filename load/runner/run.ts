@@ -23,13 +23,14 @@
  *   --callgrind            count instructions instead of timing (Valgrind's callgrind; constant scenarios):
  *   --requests N           ...N counted requests (default 3000)
  *   --warmup-requests N    ...after N not counted (default 4000)
+ *   --jit-names            ...naming compiled JavaScript functions (V8's --perf-basic-prof; a few % more)
  *
  * The database: DATABASE_URL when set, otherwise an embedded PostgreSQL of the runner's own (data under
  * LOAD_PG_DIR, default .data/load-pg, on a free port). REDIS_URL and every other setting are passed through
  * to the service.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
@@ -65,7 +66,7 @@ import {
 import { BULK_SEED_ARGS, bulkSeedSizes, seedBulk, type BulkSeedResult } from '../seed/bulk-seed.ts';
 import { summariseCollections, type CollectionSummary } from './gc.ts';
 import type { ChildStats, FromChild } from './ipc.ts';
-import { callgrindArgs, callgrindControl, perRequest, readDump, requireValgrind } from './callgrind.ts';
+import { callgrindArgs, callgrindControl, parsePerfMap, perRequest, readDump, requireValgrind } from './callgrind.ts';
 import { CpuTracker, localDatabasePids, readCpuMs, readRssKb } from './proc.ts';
 import { round } from './round.ts';
 
@@ -769,7 +770,11 @@ const VALGRIND_SLOWDOWN = 50;
  * timeouts and cache lifetimes are stretched by VALGRIND_SLOWDOWN: a cached entry then lives as many requests
  * as it would at full speed.
  */
-async function countInstructions(scenario: Scenario, ctx: RunContext, counts: { requests: number; warmupRequests: number }) {
+async function countInstructions(
+  scenario: Scenario,
+  ctx: RunContext,
+  counts: { requests: number; warmupRequests: number; jitNames: boolean },
+) {
   if (scenario.load.kind !== 'constant') throw new Error(`--callgrind counts constant scenarios only; ${scenario.name} is staged`);
   requireValgrind();
   const connections = Math.min(ctx.connections ?? scenario.load.connections, 64);
@@ -805,12 +810,23 @@ async function countInstructions(scenario: Scenario, ctx: RunContext, counts: { 
     callgrindControl(child.pid, 'instr off', childEnv);
     const failed = fired.transportErrors + fired.non2xx + fired.graphqlErrors;
     if (failed) throw new Error(`${name}: ${failed} of ${fired.responses} counted requests failed`);
-    return { requests: fired.responses, dump: () => perRequest(readDump(dir, name, child.pid), fired.responses) };
+    return {
+      requests: fired.responses,
+      dump: () => {
+        const perfMap = `/tmp/perf-${child.pid}.map`;
+        const jitName = existsSync(perfMap) ? parsePerfMap(readFileSync(perfMap, 'utf8')) : undefined;
+        rmSync(perfMap, { force: true });
+        return perRequest(readDump(dir, name, child.pid), fired.responses, 25, jitName);
+      },
+    };
   };
 
   const at = new Date().toISOString();
   const tag = `${scenario.name}-${at.replaceAll(':', '-')}`;
-  const app = await startChild('app-child.js', env, ctx.serviceNodeArgs, callgrindArgs(dir, `${tag}-service`));
+  // --perf-basic-prof: V8 writes where each compiled function's code is, to name it in callgrind's counts (and
+  // logs each move of code by the collector, a few per cent more instructions: only when asked for).
+  const names = counts.jitNames ? ['--perf-basic-prof'] : [];
+  const app = await startChild('app-child.js', env, [...ctx.serviceNodeArgs, ...names], callgrindArgs(dir, `${tag}-service`));
   let service;
   let statements: number;
   try {
@@ -828,7 +844,7 @@ async function countInstructions(scenario: Scenario, ctx: RunContext, counts: { 
   let ceiling;
   if (!ctx.skipCeiling) {
     const helloEnv = { ...process.env, NODE_ENV: 'production' };
-    const hello = await startChild('hello-child.ts', helloEnv, [], callgrindArgs(dir, `${tag}-ceiling`));
+    const hello = await startChild('hello-child.ts', helloEnv, names, callgrindArgs(dir, `${tag}-ceiling`));
     try {
       ceiling = (await measure(`${tag}-ceiling`, hello, helloEnv, helloRequest, {})).dump();
     } finally {
@@ -974,6 +990,7 @@ async function main(): Promise<number> {
       operation: { type: 'string', multiple: true },
       'accept-encoding': { type: 'string' },
       callgrind: { type: 'boolean', default: false },
+      'jit-names': { type: 'boolean', default: false },
       requests: { type: 'string', default: '3000' },
       'warmup-requests': { type: 'string', default: '4000' },
       out: { type: 'string', default: path.join(ROOT, 'load/results') },
@@ -1067,6 +1084,7 @@ async function main(): Promise<number> {
       const counts = {
         requests: Math.round(positive('requests', values.requests) ?? 3000),
         warmupRequests: Math.round(positive('warmup-requests', values['warmup-requests'], true) ?? 4000),
+        jitNames: values['jit-names'],
       };
       for (const scenario of chosen) await countInstructions(scenario, ctx, counts);
       return 0;
