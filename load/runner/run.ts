@@ -814,7 +814,7 @@ async function countInstructions(
       requests: fired.responses,
       dump: () => {
         const perfMap = `/tmp/perf-${child.pid}.map`;
-        const jitName = existsSync(perfMap) ? parsePerfMap(readFileSync(perfMap, 'utf8')) : undefined;
+        const jitName = counts.jitNames && existsSync(perfMap) ? parsePerfMap(readFileSync(perfMap, 'utf8')) : undefined;
         rmSync(perfMap, { force: true });
         return perRequest(readDump(dir, name, child.pid), fired.responses, 25, jitName);
       },
