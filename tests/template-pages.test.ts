@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createRng } from '../load/scenarios.ts';
 import { pageAfterCreates } from '../src/domains/templates/templates.loaders.ts';
+import { sliceOf } from '../src/lib/frozen-arrays.ts';
 import type { TemplatePageKey, TemplatePageQuery } from '../src/domains/templates/templates.repository.ts';
 import type { TemplateRow } from '../src/domains/templates/templates.table.ts';
 
@@ -56,5 +57,19 @@ describe('a cached page after templates were created', () => {
     expect(pageAfterCreates(q, page, [row(1, 50)])).toBe(page);
     expect(pageAfterCreates(q, page, [row(9, 99)])).toEqual([{ id: hex(9), key: 99 }, { id: hex(1), key: 50 }]);
     expect(pageAfterCreates({ ...q, column: 'name' }, page, [row(9, 99)])).toBeUndefined();
+  });
+});
+
+describe('sliceOf', () => {
+  test('copies what slice copies, from frozen and unfrozen arrays, and leaves them as they were', () => {
+    const list = Object.freeze([1, 2, 3, 4, 5]);
+    for (let start = 0; start <= 6; start++) {
+      for (let end = 0; end <= 7; end++) expect(sliceOf(list, start, end)).toEqual(list.slice(start, end));
+      expect(sliceOf(list, start)).toEqual(list.slice(start));
+    }
+    const copy = sliceOf([1, 2, 3], 0);
+    copy.push(4); // a new, unfrozen array
+    expect(copy).toEqual([1, 2, 3, 4]);
+    expect(list).toEqual([1, 2, 3, 4, 5]);
   });
 });

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import { cachedBatch, type Cache } from '../../cache/index.ts';
 import type { Database } from '../../db/database.ts';
+import { sliceOf } from '../../lib/frozen-arrays.ts';
 import { loadByUuid } from '../../lib/uuid.ts';
 import {
   countActiveTemplatesByCategory,
@@ -198,16 +199,9 @@ export function pageAfterCreates(
   return page;
 }
 
-/**
- * `keys` with `key` at `at`, cut to `limit`, by indexed reads: a cached page is deep-frozen, and V8's
- * `slice` and spread take their slow path on frozen arrays, a property lookup per element.
- */
+/** `keys` (a cached page: frozen, hence sliceOf) with `key` at `at`, cut to `limit`. */
 function withKeyAt(keys: readonly TemplatePageKey[], at: number, key: TemplatePageKey, limit: number): TemplatePageKey[] {
-  const out: TemplatePageKey[] = [];
-  for (let i = 0; i < at; i++) out.push(keys[i]!);
-  out.push(key);
-  for (let i = at; i < keys.length && out.length < limit; i++) out.push(keys[i]!);
-  return out;
+  return [...sliceOf(keys, 0, at), key, ...sliceOf(keys, at, limit - 1)];
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
 import { badInput, conflict, isUniqueViolation, notFound } from '../../errors.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { sliceOf } from '../../lib/frozen-arrays.ts';
 import { isUuid } from '../../lib/uuid.ts';
 import { renderContent, type RenderOutcome } from './render.ts';
 import * as repo from './templates.repository.ts';
@@ -327,7 +328,7 @@ export async function listTemplates(
     limit: args.first + 1,
   });
   const hasNextPage = keys.length > args.first;
-  const page = keys.slice(0, args.first);
+  const page = sliceOf(keys, 0, args.first); // keys may be a cached (frozen) page
   const loaded = await loadRows(page.map((k) => k.id));
   const rows: TemplateRow[] = [];
   const positions: typeof page = [];
