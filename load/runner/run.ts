@@ -358,13 +358,13 @@ function firstErrorMessage(body: string): string {
 }
 
 /**
- * Runs autocannon for one constant stretch of `seconds` (or until it has sent `{ requests }`), sending the bodies
- * `next` builds (with `headers` besides the JSON ones); adds the figures to `into`.
+ * Runs autocannon for one constant stretch, `length` seconds long (or until it has sent `{ requests }`), sending
+ * the bodies `next` builds (with `headers` besides the JSON ones); adds the figures to `into`.
  */
 async function fire(
   url: string,
   connections: number,
-  seconds: number | { requests: number },
+  length: number | { requests: number },
   next: () => { op: string; body: GraphQLBody },
   into: Fired,
   headers: Record<string, string> = {},
@@ -374,7 +374,7 @@ async function fire(
     url: `${url}/graphql`,
     connections,
     // A counted run is one under Valgrind, tens of times slower: its requests may take seconds.
-    ...(typeof seconds === 'number' ? { duration: seconds, timeout: 10 } : { amount: seconds.requests, timeout: 300 }),
+    ...(typeof length === 'number' ? { duration: length, timeout: 10 } : { amount: length.requests, timeout: 300 }),
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
     requests: [
