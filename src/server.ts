@@ -27,6 +27,7 @@ import { applyInputLimits } from './plugins/input-limits.ts';
 import { loadTrustedDocuments, useTrustedDocuments } from './plugins/trusted-documents.ts';
 import { useAdminRoutes, useAuth } from './plugins/use-auth.ts';
 import { useQueryLimits } from './plugins/use-query-limits.ts';
+import { useValidationCache } from './plugins/use-validation-cache.ts';
 
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../schema.graphql', import.meta.url));
@@ -88,6 +89,7 @@ export function createServer(baseDeps: AppDeps): Server {
     performanceResolvers,
   );
   const schema = applyInputLimits(createSchema<Context>({ typeDefs, resolvers: resolvers as never }), config.limits);
+  const validation = useValidationCache();
   const plugins: Plugin[] = [
     // Order matters for onResponse: the request id header is set before compression copies the headers.
     useRequestLogging({ logger: deps.logger, stats: observability.requests, graphqlEndpoint }),
@@ -101,8 +103,10 @@ export function createServer(baseDeps: AppDeps): Server {
     useBodyLimit(config.limits.maxBodyBytes),
     useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Plugin,
     useAuth(deps.auth),
-    useQueryLimits(config.limits, config.pagination),
-    useDeferStream() as Plugin,
+    // Before the plugins that add validation rules, which it lets skip that for documents already validated.
+    validation.plugin,
+    validation.addsRulesOnly(useQueryLimits(config.limits, config.pagination)),
+    validation.addsRulesOnly(useDeferStream() as Plugin),
     useCompiledExecution(deps.logger),
     useErrorCodes(),
     useCompression({ minBytes: ops.compressionMinBytes, syncMaxBytes: ops.compressionSyncMaxBytes }),
@@ -117,6 +121,8 @@ export function createServer(baseDeps: AppDeps): Server {
     // so a server with GraphiQL off (the production default) never holds them.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     logging: false,
+    // Parsed documents stay cached by query text; validation is cached by useValidationCache.
+    parserAndValidationCache: { validationCache: false },
     maxRequestBodySize: false, // useBodyLimit
     batching: config.limits.maxBatch > 0 ? { limit: config.limits.maxBatch } : false,
     maskedErrors: {
