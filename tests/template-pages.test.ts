@@ -5,7 +5,8 @@ import { sliceOf } from '../src/lib/frozen-arrays.ts';
 import type { TemplatePageKey, TemplatePageQuery } from '../src/domains/templates/templates.repository.ts';
 import type { TemplateRow } from '../src/domains/templates/templates.table.ts';
 
-const hex = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+// The first character varies as a uuid's does (the presence check compares it first).
+const hex = (n: number) => `${((n * 7) % 16).toString(16)}0000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 function row(n: number, time: number, extra: Partial<TemplateRow> = {}): TemplateRow {
   return { id: hex(n), is_active: true, category: 'quality', created_by: 'someone', created_at: new Date(time), updated_at: new Date(time), ...extra } as TemplateRow;

@@ -185,10 +185,13 @@ export function pageAfterCreates(
     if (q.after && !precedes({ id: q.after.id, key: (q.after.value as Date).getTime() }, mine)) continue;
     let at = -1;
     let present = false;
+    // Ids differ in their first character fifteen times in sixteen: comparing that first spares most of the
+    // string comparisons, which V8 makes through its runtime for two distinct uuids (about 30 ns each).
+    const first = row.id.charCodeAt(0);
     for (let i = 0; i < page.length && !present; i++) {
       const k = page[i]!;
       // A load that saw the row committed, and was stored before this patch, holds it already.
-      present = k.id === row.id;
+      present = k.id.charCodeAt(0) === first && k.id === row.id;
       if (at === -1 && precedes(mine, k)) at = i;
     }
     if (present) continue;
