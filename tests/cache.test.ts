@@ -116,6 +116,22 @@ describe('in-process store', () => {
     expect(sizeOf(cyclic)).toBeGreaterThan(0);
   });
 
+  it('charges a patched page what it charges a fresh copy of it: remembered item sizes are the walked ones', () => {
+    const item = (i: number) => ({ id: `0192f3a4-1b2c-7d3e-8f90-${String(i).padStart(12, '0')}`, key: 1_795_856_948_062 + i, ...(i % 3 ? {} : { note: 'x'.repeat(i) }) });
+    const frozen = (items: object[]) => Object.freeze(items.map((o) => Object.freeze(o)));
+    const page = frozen(Array.from({ length: 40 }, (_, i) => item(i)));
+    const fresh = (items: readonly object[]) => structuredClone(items) as object[]; // unfrozen: walked, never remembered
+    expect(sizeOf(page)).toBe(sizeOf(fresh(page)));
+    // The page after a create: a new item in front, the last one cut, the others the same frozen objects.
+    const patched = Object.freeze([Object.freeze(item(99)), ...page.slice(0, -1)]);
+    expect(sizeOf(patched)).toBe(sizeOf(fresh(patched)));
+    expect(sizeOf(patched) - sizeOf(page)).toBe(sizeOf(item(99)) - sizeOf(item(39)));
+    // The same frozen items in a short list (walked) and in a value holding both lists.
+    const short = Object.freeze(page.slice(0, 3));
+    expect(sizeOf(short)).toBe(sizeOf(fresh(short)));
+    expect(sizeOf({ v: patched, s: '' })).toBe(sizeOf({ v: fresh(patched), s: '' }));
+  });
+
   it('bounds the cache as configured by CACHE_MAX_ENTRIES', async () => {
     const cache = createCache(config({ CACHE_MAX_ENTRIES: '5' }), logger);
     await cache.setMany('k', Array.from({ length: 20 }, (_, i) => ({ key: String(i), value: i })));

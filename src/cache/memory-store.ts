@@ -16,6 +16,15 @@ const ENTRY_OVERHEAD_BYTES = 64;
 const MAX_WALK_DEPTH = 32;
 
 /**
+ * The sizes of frozen objects found in long arrays (pages). A page patched after a create holds the same
+ * (frozen) items as the page it replaces but one, so storing it walks only the new item: 2.1 against 4.4 µs for
+ * a page of 100 keys. A frozen object keeps its size: the store deep-freezes what it holds. Short arrays (a
+ * template's variables, its versions) are walked: an entry here would cost more than it saves.
+ */
+const itemSizes = new WeakMap<object, number>();
+const REMEMBERED_FROM_ITEMS = 16;
+
+/**
  * What a value costs, estimated once, on write, by walking it: about its structured-clone size (within a tenth
  * for rows and pages), at a fraction of the cost of serializing it (0.7 against 6 µs for a page of 20 keys).
  * Strings count their length, numbers and Dates 9 bytes, objects their keys and values; what the walk does not
@@ -36,7 +45,19 @@ export function sizeOf(value: unknown, depth = 0): number {
       if (depth >= MAX_WALK_DEPTH) return serialize(value).byteLength;
       if (Array.isArray(value)) {
         let n = 5;
-        for (const item of value) n += sizeOf(item, depth + 1);
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (value.length < REMEMBERED_FROM_ITEMS || item === null || typeof item !== 'object' || !Object.isFrozen(item)) {
+            n += sizeOf(item, depth + 1);
+            continue;
+          }
+          let size = itemSizes.get(item);
+          if (size === undefined) {
+            size = sizeOf(item, depth + 1);
+            itemSizes.set(item, size);
+          }
+          n += size;
+        }
         return n;
       }
       if (value instanceof Date) return 9;
@@ -58,9 +79,10 @@ export function sizeOf(value: unknown, depth = 0): number {
  * cache's readers only read.
  */
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+    else for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
 }
