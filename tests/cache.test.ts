@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyvStoreAdapter } from 'keyv';
 import { startApp } from '../src/app.ts';
 import { serialize } from 'node:v8';
-import { cachedBatch, createCache, MAX_PATCHED_ENTRIES, MemoryStore } from '../src/cache/index.ts';
+import { cachedBatch, createCache, MAX_PATCHED_ENTRIES, MAX_UNREAD_PATCHES, MemoryStore } from '../src/cache/index.ts';
 import { sizeOf } from '../src/cache/memory-store.ts';
 import { loadConfig } from '../src/config.ts';
 import { warmTemplateCache } from '../src/domains/templates/templates.cache.ts';
@@ -319,6 +319,31 @@ describe('cachedBatch', () => {
     expect(shared.patchGeneration<string[]>('L', () => ['y'])).toBe(false);
     const sharedGen = await shared.generation('L');
     expect(await shared.getMany('L', [`g${sharedGen}:a`])).toEqual([['a']]);
+  });
+
+  it('drops a page it has patched MAX_UNREAD_PATCHES times since it was last read, instead of patching it again', async () => {
+    const cache = createCache(config(), logger);
+    await cachedBatch(cache, 'R', ['hot', 'cold'], async (keys) => keys.map((k) => [k]), { generational: true });
+    const gen = await cache.generation('R');
+    const read = (key: string) => cache.getMany<string[]>('R', [`g${gen}:${key}`]).then(([v]) => v);
+    let patches = 0;
+    const patch = () => {
+      patches += 1;
+      expect(cache.patchGeneration<string[]>('R', (_, v) => [...v, String(patches)])).toBe(true);
+    };
+    // A burst of writes between two reads: both pages patched each time.
+    for (let i = 0; i < MAX_UNREAD_PATCHES; i++) patch();
+    const all = Array.from({ length: MAX_UNREAD_PATCHES }, (_, i) => String(i + 1));
+    expect(await read('hot')).toEqual(['hot', ...all]);
+    // The next write patches the page just read and drops the one not read since its last patch.
+    patch();
+    expect(await read('hot')).toEqual(['hot', ...all, String(patches)]);
+    expect(await read('cold')).toBeUndefined();
+    // A page read after every write is patched however many writes there are.
+    for (let i = 0; i < 2 * MAX_UNREAD_PATCHES; i++) {
+      patch();
+      expect((await read('hot'))?.at(-1)).toBe(String(patches));
+    }
   });
 
   it('stores what it loaded for the other keys of a kind while one key of it is invalidated', async () => {

@@ -91,8 +91,11 @@ export interface Cache {
   /**
    * In process only: rewrites every cached entry of a list-shaped kind's current generation with `patch` (given
    * the entry's key without its generation, and its value; it returns the new value, the same value to keep
-   * it, or `undefined` to drop it), instead of moving the kind to a new generation. It runs at once, so no other
-   * write can interleave, and loads of the kind already running store nothing afterwards (as after a bump).
+   * it, or `undefined` to drop it), instead of moving the kind to a new generation. An entry patched
+   * MAX_UNREAD_PATCHES times since it was last read is dropped instead: keeping a page up to date costs a patch
+   * per write, which only the pages being read repay (a dropped one is loaded again when next read), and a burst
+   * of writes between two reads of a page does not drop it. It runs at once, so no other write can interleave,
+   * and loads of the kind already running store nothing afterwards (as after a bump).
    * Returns false, having changed nothing, for a shared store, whose entries this process cannot enumerate, and
    * for a kind holding more than MAX_PATCHED_ENTRIES entries: the caller then bumps the generation.
    */
@@ -140,6 +143,8 @@ const MAX_PENDING_INVALIDATIONS = 10_000;
 export const generationPrefix = (gen: string): string => `g${gen}:`;
 /** patchGeneration declines (the caller bumps instead) when a kind holds more entries than this. */
 export const MAX_PATCHED_ENTRIES = 500;
+/** patchGeneration drops an entry it has patched this many times since the entry was last read. */
+export const MAX_UNREAD_PATCHES = 16;
 
 /** What is stored per entry: the value and the invalidation stamp current when it was loaded. */
 interface Envelope<V> {
@@ -345,10 +350,10 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
   // In process the generations live outside the LRU, so eviction can never bring an old generation back.
   const localGenerations = new Map<string, string>();
   // In process: the keys stored under each list-shaped kind's current generation, so patchGeneration can find
-  // them (keys whose entries were since evicted are dropped when a patch finds them gone). Past
-  // MAX_PATCHED_ENTRIES keys tracking stops: the set then only says "too many", and the kind's next patch is a
-  // bump, which starts a new generation and a new set.
-  const generationKeys = new Map<string, Set<string>>();
+  // them (keys whose entries were since evicted are dropped when a patch finds them gone), each with the number
+  // of times it was patched since it was last read. Past MAX_PATCHED_ENTRIES keys tracking stops: the map then
+  // only says "too many", and the kind's next patch is a bump, which starts a new generation and a new map.
+  const generationKeys = new Map<string, Map<string, number>>();
   function trackGenerationKeys(kind: string, entries: readonly { key: string }[]) {
     const gen = localGenerations.get(kind);
     if (!memory || gen === undefined) return;
@@ -357,8 +362,9 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
     for (const { key } of entries) {
       if (tracked && tracked.size > MAX_PATCHED_ENTRIES) return;
       if (!key.startsWith(current)) continue;
-      if (!tracked) generationKeys.set(kind, (tracked = new Set()));
-      tracked.add(key);
+      if (!tracked) generationKeys.set(kind, (tracked = new Map()));
+      // Stored because it was read (a load), or by a write that a read is about to follow.
+      tracked.set(key, 0);
     }
   }
   // Local invalidations, so a load racing a write does not store what it read: per kind a sequence; per key,
@@ -421,13 +427,15 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
       const raw = await guarded(async () => (memory ? memory.readMany(full) : keyv.getMany<unknown>(shared ? [...full, ...full.map(stampOf)] : full)));
       let hits = 0;
       const tokens: string[] = [];
-      const values = keys.map((_, i) => {
+      const tracked = memory ? generationKeys.get(kind) : undefined;
+      const values = keys.map((key, i) => {
         const token = shared ? ((raw[keys.length + i] as string | undefined) ?? '') : '';
         tokens.push(token);
         const e = raw[i] as Envelope<V> | undefined;
         // An entry loaded before the latest invalidation of its key carries an older stamp: a miss.
         if (e === undefined || e === null || typeof e !== 'object' || e.s !== token) return undefined;
         hits += 1;
+        if (tracked !== undefined && tracked.get(key)) tracked.set(key, 0);
         return e.v;
       });
       c.hits += hits;
@@ -544,7 +552,7 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
       detachLoads(kind);
       if (gen === undefined || !tracked) return true;
       const current = generationPrefix(gen);
-      for (const key of tracked) {
+      for (const [key, unreadPatches] of tracked) {
         const full = keyOf(kind, key);
         const raw = memory.peek(full) as Stored<V> | undefined;
         if (raw === undefined) {
@@ -553,12 +561,13 @@ export function createCache(appConfig: Pick<Config, 'cache' | 'redisUrl'>, logge
         }
         const next = patch(key.slice(current.length), raw.value.v);
         if (next === raw.value.v) continue;
-        if (next === undefined) {
+        if (next === undefined || unreadPatches >= MAX_UNREAD_PATCHES) {
           void memory.delete(full); // gone at once: the store's delete does not wait on anything
           tracked.delete(key);
           continue;
         }
         memory.replace(full, { ...raw, value: { v: next, s: raw.value.s } });
+        tracked.set(key, unreadPatches + 1);
       }
       return true;
     },

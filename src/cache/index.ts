@@ -2,6 +2,7 @@ export {
   CACHE_FORMAT_VERSION,
   createCache,
   MAX_PATCHED_ENTRIES,
+  MAX_UNREAD_PATCHES,
   type Cache,
   type CacheCounters,
   type CacheEntry,
