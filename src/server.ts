@@ -13,6 +13,7 @@ import { performanceResolvers } from './domains/performance/performance.resolver
 import { templateResolvers } from './domains/templates/templates.resolvers.ts';
 import { usageResolvers } from './domains/usage/usage.resolvers.ts';
 import { DateTimeScalar } from './lib/date-time.ts';
+import { EncodedResponse } from './lib/encoded-response.ts';
 import { useServiceMetrics } from './observability/metrics.ts';
 import { createObservability } from './observability/observability.ts';
 import { currentRequest } from './observability/request-context.ts';
@@ -121,6 +122,7 @@ export function createServer(baseDeps: AppDeps): Server {
     // so a server with GraphiQL off (the production default) never holds them.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     logging: false,
+    fetchAPI: { Response: EncodedResponse },
     // Parsed documents stay cached by query text; validation is cached by useValidationCache.
     parserAndValidationCache: { validationCache: false },
     maxRequestBodySize: false, // useBodyLimit

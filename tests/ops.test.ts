@@ -236,6 +236,21 @@ describe('compression', () => {
     console.log(`100-template page: ${plain.body.byteLength} B plain, ${gz.body.byteLength} B gzip (${pct(gz.body.byteLength, plain.body.byteLength)}), ${br.body.byteLength} B brotli (${pct(br.body.byteLength, plain.body.byteLength)})`);
   });
 
+  it('sends text outside ASCII as UTF-8, its Content-Length counting bytes', async () => {
+    const description = `Révision — 日本語 ${'é'.repeat(40)} 🚀`;
+    const content = 'Prüfe {{ code }} gründlich ✓';
+    const created = await gql(server, `mutation C($input: CreateTemplateInput!) { createTemplate(input: $input) { id } }`, {
+      input: { name: 'utf8-review', category: 'quality', description, content, variables: [{ name: 'code' }] },
+    });
+    expect(created.body.errors).toBeUndefined();
+    const res = await rawPost(server.url, JSON.stringify({ query: '{ templateByName(name: "utf8-review") { description content } }' }));
+    expect(res.status).toBe(200);
+    expect(Number(res.headers['content-length'])).toBe(res.body.byteLength);
+    expect(res.body.byteLength).toBeGreaterThan(res.body.toString('utf8').length);
+    expect(JSON.parse(res.body.toString('utf8'))).toEqual({ data: { templateByName: { description, content } } });
+    expect(res.headers['content-type']).toMatch(/^application\/(graphql-response\+)?json; charset=utf-8$/);
+  });
+
   it('leaves small responses, refused encodings and identity requests alone', async () => {
     const small = await rawPost(server.url, JSON.stringify({ query: '{ categories { category } }' }), 'br, gzip');
     expect(small.headers['content-encoding']).toBeUndefined();
