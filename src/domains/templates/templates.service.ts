@@ -295,8 +295,8 @@ export interface TemplateConnectionSource extends TemplatePage {
 
 /**
  * One keyset page of templates; cursors carry the order they were made for. `findPageKeys` finds the page by
- * id and sort value (through the cache, see loadTemplatePageKeys); `loadRows` (the request's template loader,
- * read through the cache) brings the rows, in one batch.
+ * id and sort value (through the cache, see loadTemplatePageKeys); `loadRows` (read through the cache, see
+ * loadTemplatesById) brings the rows, in one batch.
  */
 export async function listTemplates(
   findPageKeys: (q: repo.TemplatePageQuery) => Promise<readonly repo.TemplatePageKey[]>,
