@@ -335,7 +335,7 @@ describe('cachedBatch', () => {
     for (let i = 0; i < MAX_UNREAD_PATCHES; i++) patch();
     const all = Array.from({ length: MAX_UNREAD_PATCHES }, (_, i) => String(i + 1));
     expect(await read('hot')).toEqual(['hot', ...all]);
-    // The next write patches the page just read and drops the one not read since its last patch.
+    // The next write patches the page just read and drops the other, patched MAX_UNREAD_PATCHES times unread.
     patch();
     expect(await read('hot')).toEqual(['hot', ...all, String(patches)]);
     expect(await read('cold')).toBeUndefined();
