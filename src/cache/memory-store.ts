@@ -45,16 +45,18 @@ export function sizeOf(value: unknown, depth = 0): number {
       if (depth >= MAX_WALK_DEPTH) return serialize(value).byteLength;
       if (Array.isArray(value)) {
         let n = 5;
+        const remember = value.length >= REMEMBERED_FROM_ITEMS;
         for (let i = 0; i < value.length; i++) {
           const item: unknown = value[i];
-          if (value.length < REMEMBERED_FROM_ITEMS || item === null || typeof item !== 'object' || !Object.isFrozen(item)) {
+          if (!remember || item === null || typeof item !== 'object') {
             n += sizeOf(item, depth + 1);
             continue;
           }
+          // Only frozen items are remembered, and freezing cannot be undone: a remembered one needs no check.
           let size = itemSizes.get(item);
           if (size === undefined) {
             size = sizeOf(item, depth + 1);
-            itemSizes.set(item, size);
+            if (Object.isFrozen(item)) itemSizes.set(item, size);
           }
           n += size;
         }
