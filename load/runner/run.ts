@@ -542,7 +542,7 @@ const helloRequest = () => ({ op: 'hello', body: HELLO_BODY });
 
 /** Starts the hello-world server and warms it up. */
 async function startCeilingServer(connections: number, warmup: number): Promise<Child> {
-  const hello = await startChild('hello-child.ts', { ...process.env, NODE_ENV: 'production' });
+  const hello = await startChild('hello-child.ts', helloEnv());
   if (warmup > 0) await fire(hello.url, connections, warmup, helloRequest, emptyFired());
   return hello;
 }
@@ -589,6 +589,11 @@ interface RunContext {
   serviceNodeArgs: string[];
   /** Headers sent with the scenario's requests besides the JSON ones (Accept-Encoding). */
   headers: Record<string, string>;
+}
+
+/** The hello-world server's environment: production, as the service's (graphql-js checks less there). */
+function helloEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, NODE_ENV: 'production' };
 }
 
 /** The service's environment under load: production defaults, but no API keys unless asked for (AUTH_MODE=required). */
@@ -843,10 +848,10 @@ async function countInstructions(
   }
   let ceiling;
   if (!ctx.skipCeiling) {
-    const helloEnv = { ...process.env, NODE_ENV: 'production' };
-    const hello = await startChild('hello-child.ts', helloEnv, names, callgrindArgs(dir, `${tag}-ceiling`));
+    const ceilingEnv = helloEnv();
+    const hello = await startChild('hello-child.ts', ceilingEnv, names, callgrindArgs(dir, `${tag}-ceiling`));
     try {
-      ceiling = (await measure(`${tag}-ceiling`, hello, helloEnv, helloRequest, {})).dump();
+      ceiling = (await measure(`${tag}-ceiling`, hello, ceilingEnv, helloRequest, {})).dump();
     } finally {
       await hello.stop();
     }
