@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import type { CacheStatsSource } from './cache-stats.ts';
+import { KeyedHistogram } from './keyed-histogram.ts';
 import { operationOf } from './request-context.ts';
 
 export interface ServiceMetrics {
@@ -70,21 +71,8 @@ export function createServiceMetrics(options: { pool: pg.Pool; cache?: CacheStat
   return { registry, statementDuration };
 }
 
-/** Series children per distinct label set, so a request's labels are not hashed again on each observation. */
-const CHILDREN_MAX = 2_000;
-
-/** A metric's children by label values; past CHILDREN_MAX distinct sets, new ones are not kept (still counted). */
-function childCache<C>(make: (labels: Record<string, string>) => C) {
-  const children = new Map<string, C>();
-  return (key: string, labels: () => Record<string, string>): C => {
-    let child = children.get(key);
-    if (child === undefined) {
-      child = make(labels());
-      if (children.size < CHILDREN_MAX) children.set(key, child);
-    }
-    return child;
-  };
-}
+/** prom-client's default buckets, which these series have always had: 5 ms to 10 s. */
+const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 interface RequestMetrics {
   /** performance.now() when the request arrived, and when its parsing began (unset: not a GraphQL request). */
@@ -105,23 +93,29 @@ interface RequestMetrics {
  *
  * The names and labels are those of graphql-yoga's Prometheus plugin, which this replaces: it cost a cached
  * `template(id)` about a fifth of its CPU instructions (a wrapper per phase, label objects built, filtered and
- * hashed at each observation). Here a request keeps one record, and the series of each label set are looked
- * up once.
+ * hashed at each observation). Here a request keeps one record, and its series are found by a key made of its
+ * operation (see KeyedHistogram); the request counter is the duration series' counts.
  */
 export function useServiceMetrics(metrics: ServiceMetrics, endpoint: string): Plugin {
   const { registry } = metrics;
   const operationLabels = ['operationName', 'operationType'] as const;
-  const requests = new Counter({
+  const requestDuration = new KeyedHistogram({
+    name: 'graphql_envelop_request_duration',
+    help: 'Seconds from parsing a GraphQL operation to the end of its execution',
+    labelNames: operationLabels,
+    buckets: REQUEST_BUCKETS,
+    registers: [registry],
+  });
+  // Counted where the duration is observed: the count of each duration series, read at scrape time.
+  new Counter({
     name: 'graphql_envelop_request',
     help: 'GraphQL operations executed',
     labelNames: operationLabels,
     registers: [registry],
-  });
-  const requestDuration = new Histogram({
-    name: 'graphql_envelop_request_duration',
-    help: 'Seconds from parsing a GraphQL operation to the end of its execution',
-    labelNames: operationLabels,
-    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { labels, count } of requestDuration.counts()) this.inc(labels, count);
+    },
   });
   const errors = new Counter({
     name: 'graphql_envelop_error_result',
@@ -129,23 +123,22 @@ export function useServiceMetrics(metrics: ServiceMetrics, endpoint: string): Pl
     labelNames: ['operationName', 'operationType', 'phase', 'code'] as const,
     registers: [registry],
   });
-  const httpDuration = new Histogram({
+  const httpDuration = new KeyedHistogram({
     name: 'graphql_yoga_http_duration',
     help: 'Seconds from a GraphQL request to its response, by operation, method and status',
     labelNames: ['operationName', 'operationType', 'method', 'statusCode'] as const,
+    buckets: REQUEST_BUCKETS,
     registers: [registry],
   });
-  const operationSeries = childCache((labels) => ({ requests: requests.labels(labels), duration: requestDuration.labels(labels) }));
-  const httpSeries = childCache((labels) => httpDuration.labels(labels));
 
   const byRequest = new WeakMap<Request, RequestMetrics>();
   const operationKey = (m: RequestMetrics) => `${m.operationType} ${m.operationName}`;
   const countError = (m: RequestMetrics | undefined, phase: string, code: string) =>
     errors.inc({ operationName: m?.operationName ?? 'Anonymous', operationType: m?.operationType ?? 'unknown', phase, code });
   const endOperation = (m: RequestMetrics) => {
-    const series = operationSeries(operationKey(m), () => ({ operationName: m.operationName, operationType: m.operationType }));
-    series.requests.inc();
-    series.duration.observe((performance.now() - (m.parseStartedAt ?? m.startedAt)) / 1000);
+    requestDuration
+      .series(operationKey(m), () => ({ operationName: m.operationName, operationType: m.operationType }))
+      .observe((performance.now() - (m.parseStartedAt ?? m.startedAt)) / 1000);
   };
   const countExecutionErrors = (m: RequestMetrics, result: { errors?: readonly GraphQLError[] | undefined }) => {
     if (result.errors) for (const e of result.errors) countError(m, 'execute', errorCode(e));
@@ -214,7 +207,7 @@ export function useServiceMetrics(metrics: ServiceMetrics, endpoint: string): Pl
       if (!m || m.parseStartedAt === undefined) return;
       const method = request.method;
       const status = response.status;
-      httpSeries(`${method} ${status} ${operationKey(m)}`, () => ({
+      httpDuration.series(`${method} ${status} ${operationKey(m)}`, () => ({
         operationName: m.operationName,
         operationType: m.operationType,
         method,
