@@ -46,24 +46,32 @@ export interface TemplateLoaders {
 const K = TEMPLATE_CACHE_KINDS;
 
 /**
- * Templates by id, in `ids` order (`null` where there is none): one cache multi-get, then one statement for the
- * misses. The request's `templateById` loader batches through it; a list page calls it directly with its ids,
- * which spares a promise (and its settling) per row: a page's rows are not asked for by id again in the request,
- * their fields resolve from the rows.
+ * Templates by id, in `ids` order (`null` or `undefined` where there is none): one cache multi-get, then one statement for the
+ * misses. The ids must be canonical and distinct, as the service reads them from PostgreSQL: a list page's keys
+ * are, and the page calls this directly with them, which spares a promise (and its settling) per row and the
+ * checking of ids that cannot be wrong (a page's rows are not asked for by id again in the request, their
+ * fields resolve from the rows). Ids from a client go through loadTemplatesById.
  */
-export function loadTemplatesById(db: Kysely<Database>, cache: Cache, ids: readonly string[]): Promise<Array<TemplateRow | null>> {
-  return loadByUuid(ids, null, (uuids) =>
-    cachedBatch<TemplateRow | null>(
-      cache,
-      K.byId,
-      uuids,
-      async (missing) => {
-        const found = new Map((await findTemplatesByIds(db, missing)).map((r) => [r.id, r]));
-        return missing.map((id) => found.get(id) ?? null);
-      },
-      { ttlMs: cache.ttl.templateMs },
-    ),
+export function loadTemplatesByStoredIds(
+  db: Kysely<Database>,
+  cache: Cache,
+  ids: readonly string[],
+): Promise<Array<TemplateRow | null | undefined>> {
+  return cachedBatch<TemplateRow | null>(
+    cache,
+    K.byId,
+    ids,
+    async (missing) => {
+      const found = new Map((await findTemplatesByIds(db, missing)).map((r) => [r.id, r]));
+      return missing.map((id) => found.get(id) ?? null);
+    },
+    { ttlMs: cache.ttl.templateMs },
   );
+}
+
+/** loadTemplatesByStoredIds for any ids (the request's `templateById` loader): no UUID matches nothing. */
+export function loadTemplatesById(db: Kysely<Database>, cache: Cache, ids: readonly string[]): Promise<Array<TemplateRow | null>> {
+  return loadByUuid(ids, null, (uuids) => loadTemplatesByStoredIds(db, cache, uuids));
 }
 
 /** Per-request loaders: one cache multi-get, then one statement for the misses, per batch; results in key order. */

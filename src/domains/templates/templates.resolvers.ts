@@ -6,7 +6,7 @@ import { recordUsageEvents, usageEventProblems } from '../usage/usage.service.ts
 import { badInput, notFound } from '../../errors.ts';
 import { pageSize } from '../../lib/cursor.ts';
 import { withIdempotency, type IdempotencyCodec } from '../idempotency/idempotency.service.ts';
-import { loadTemplatePageKeys, loadTemplatesById } from './templates.loaders.ts';
+import { loadTemplatePageKeys, loadTemplatesByStoredIds } from './templates.loaders.ts';
 import { countTemplates, findTemplatesByIds, type TemplatePageQuery } from './templates.repository.ts';
 import * as service from './templates.service.ts';
 import type { TemplateRow, TemplateVariable } from './templates.table.ts';
@@ -101,7 +101,7 @@ export const templateResolvers: Resolvers = {
       };
       const { db, cache, config } = ctx.deps;
       const findPageKeys = (q: TemplatePageQuery) => loadTemplatePageKeys(db, cache, config.templates.categories, q);
-      const page = await service.listTemplates(findPageKeys, (ids) => loadTemplatesById(db, cache, ids), {
+      const page = await service.listTemplates(findPageKeys, (ids) => loadTemplatesByStoredIds(db, cache, ids), {
         filter,
         field: args.orderBy?.field ?? 'CREATED_AT',
         direction: args.orderBy?.direction ?? null,

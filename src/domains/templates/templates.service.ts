@@ -296,11 +296,11 @@ export interface TemplateConnectionSource extends TemplatePage {
 /**
  * One keyset page of templates; cursors carry the order they were made for. `findPageKeys` finds the page by
  * id and sort value (through the cache, see loadTemplatePageKeys); `loadRows` (read through the cache, see
- * loadTemplatesById) brings the rows, in one batch.
+ * loadTemplatesByStoredIds) brings the rows, in one batch.
  */
 export async function listTemplates(
   findPageKeys: (q: repo.TemplatePageQuery) => Promise<readonly repo.TemplatePageKey[]>,
-  loadRows: (ids: readonly string[]) => Promise<ReadonlyArray<TemplateRow | null | Error>>,
+  loadRows: (ids: readonly string[]) => Promise<ReadonlyArray<TemplateRow | null | undefined | Error>>,
   args: {
     filter: repo.TemplateListFilter;
     field: TemplateOrderField;
