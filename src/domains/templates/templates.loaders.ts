@@ -46,11 +46,11 @@ export interface TemplateLoaders {
 const K = TEMPLATE_CACHE_KINDS;
 
 /**
- * Templates by id, in `ids` order (`null` or `undefined` where there is none): one cache multi-get, then one statement for the
- * misses. The ids must be canonical and distinct, as the service reads them from PostgreSQL: a list page's keys
- * are, and the page calls this directly with them, which spares a promise (and its settling) per row and the
- * checking of ids that cannot be wrong (a page's rows are not asked for by id again in the request, their
- * fields resolve from the rows). Ids from a client go through loadTemplatesById.
+ * Templates by id, in `ids` order (`null` or `undefined` where there is none): one cache multi-get, then one
+ * statement for the misses. The ids must be canonical and distinct, as the service reads them from PostgreSQL:
+ * a list page's keys are, and the page calls this directly with them, which spares a promise (and its settling)
+ * per row and the checking of ids that cannot be wrong (a page's rows are not asked for by id again in the
+ * request, their fields resolve from the rows). Ids from a client go through loadTemplatesById.
  */
 export function loadTemplatesByStoredIds(
   db: Kysely<Database>,
@@ -69,7 +69,7 @@ export function loadTemplatesByStoredIds(
   );
 }
 
-/** loadTemplatesByStoredIds for any ids (the request's `templateById` loader): no UUID matches nothing. */
+/** loadTemplatesByStoredIds for any ids (the request's `templateById` loader): an id that is no UUID gets `null`. */
 export function loadTemplatesById(db: Kysely<Database>, cache: Cache, ids: readonly string[]): Promise<Array<TemplateRow | null>> {
   return loadByUuid(ids, null, (uuids) => loadTemplatesByStoredIds(db, cache, uuids));
 }
