@@ -84,10 +84,12 @@ export function useCompression(options: { minBytes: number; syncMaxBytes?: numbe
   return {
     // Not async: a response left as it is (most small ones) goes on without a promise to wait for.
     onResponse({ request, response, setResponse, fetchAPI }) {
-      if (!response.body || request.method === 'HEAD' || response.headers.has('content-encoding')) return undefined;
-      if (STREAMING.test(response.headers.get('content-type') ?? '')) return undefined;
+      // The client's header first: most API clients send none, and reading `response.body` makes the fetch
+      // Response build a stream of its bytes, which it would then not use to send them.
       const encoding = chooseEncoding(request.headers.get('accept-encoding'));
       if (!encoding) return undefined;
+      if (!response.body || request.method === 'HEAD' || response.headers.has('content-encoding')) return undefined;
+      if (STREAMING.test(response.headers.get('content-type') ?? '')) return undefined;
       const declared = response.headers.get('content-length');
       if (declared != null && Number(declared) < options.minBytes) {
         // Too small to be worth compressing: sent as it is, without copying the body.
