@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { pathOf } from '../lib/url-path.ts';
 import type { ReadinessReport } from '../observability/readiness.ts';
 
 /**
@@ -8,8 +9,8 @@ import type { ReadinessReport } from '../observability/readiness.ts';
 export function useReadiness(options: { path: string; check: () => Promise<ReadinessReport> }): Plugin {
   return {
     // Not async: every other request passes straight on, without a promise to wait for.
-    onRequest({ url, request, endResponse, fetchAPI }) {
-      if (url.pathname !== options.path || (request.method !== 'GET' && request.method !== 'HEAD')) return undefined;
+    onRequest({ request, endResponse, fetchAPI }) {
+      if (pathOf(request.url) !== options.path || (request.method !== 'GET' && request.method !== 'HEAD')) return undefined;
       return options.check().then((report) => {
         endResponse(
           fetchAPI.Response.json(
