@@ -3,7 +3,6 @@ import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
-import { pathOf } from '../lib/url-path.ts';
 import type { CacheStatsSource } from './cache-stats.ts';
 import { KeyedHistogram } from './keyed-histogram.ts';
 import { operationOf } from './request-context.ts';
@@ -146,8 +145,8 @@ export function useServiceMetrics(metrics: ServiceMetrics, endpoint: string): Pl
   };
 
   return {
-    onRequest({ request, fetchAPI, endResponse }) {
-      if (pathOf(request.url) === endpoint) {
+    onRequest({ request, url, fetchAPI, endResponse }) {
+      if (url.pathname === endpoint) {
         return registry.metrics().then((text) => {
           endResponse(new fetchAPI.Response(text, { headers: { 'content-type': registry.contentType } }));
         });

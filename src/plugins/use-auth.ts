@@ -2,7 +2,6 @@ import type { Plugin } from 'graphql-yoga';
 import { hasScope } from '../domains/auth/api-keys.service.ts';
 import { forbidden, guardHttpRoute, type Auth } from '../domains/auth/auth.ts';
 import { requiredScopes } from '../domains/auth/scopes.ts';
-import { pathOf } from '../lib/url-path.ts';
 
 /**
  * API-key auth for GraphQL: each operation's key is verified and counted against the rate limit before it is
@@ -36,9 +35,8 @@ export function useAdminRoutes(auth: Auth, prefixes: readonly string[]): Plugin 
   if (auth.mode === 'off') return {};
   return {
     // Not async: every other request passes straight on, without a promise to wait for.
-    onRequest({ request, endResponse }) {
-      const path = pathOf(request.url);
-      if (!prefixes.some((p) => path.startsWith(p))) return undefined;
+    onRequest({ request, url, endResponse }) {
+      if (!prefixes.some((p) => url.pathname.startsWith(p))) return undefined;
       return guardHttpRoute(auth, request, 'admin').then((denied) => {
         if (denied) endResponse(denied);
       });

@@ -1,5 +1,4 @@
 import type { Plugin } from 'graphql-yoga';
-import { pathOf } from '../lib/url-path.ts';
 import type { ReadinessReport } from '../observability/readiness.ts';
 
 /**
@@ -9,8 +8,8 @@ import type { ReadinessReport } from '../observability/readiness.ts';
 export function useReadiness(options: { path: string; check: () => Promise<ReadinessReport> }): Plugin {
   return {
     // Not async: every other request passes straight on, without a promise to wait for.
-    onRequest({ request, endResponse, fetchAPI }) {
-      if (pathOf(request.url) !== options.path || (request.method !== 'GET' && request.method !== 'HEAD')) return undefined;
+    onRequest({ url, request, endResponse, fetchAPI }) {
+      if (url.pathname !== options.path || (request.method !== 'GET' && request.method !== 'HEAD')) return undefined;
       return options.check().then((report) => {
         endResponse(
           fetchAPI.Response.json(

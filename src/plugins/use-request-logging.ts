@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { pathOf } from '../lib/url-path.ts';
 import type { Logger } from '../logger.ts';
 import { errorCode } from '../observability/metrics.ts';
 import type { RequestStats } from '../observability/request-stats.ts';
@@ -36,6 +35,20 @@ class RequestRecord implements RequestState {
   get logger(): Logger {
     return (this.#logger ??= this.#parent.child({ reqId: this.id }));
   }
+}
+
+/**
+ * The path of an absolute request URL. The one the service expects most, `plain`, is recognised without parsing
+ * the URL (`http://host/graphql`, with or without a query); any other is parsed, percent-encoding and dot segments
+ * included.
+ */
+export function pathOf(url: string, plain: string): string {
+  const slash = url.indexOf('/', url.indexOf('//') + 2);
+  if (slash > 0 && url.startsWith(plain, slash)) {
+    const end = slash + plain.length;
+    if (end === url.length || url.charCodeAt(end) === 63 /* ? */) return plain;
+  }
+  return new URL(url).pathname;
 }
 
 /**
@@ -77,7 +90,7 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
       const state = states.get(request);
       if (!state) return;
       response.headers.set(REQUEST_ID_HEADER, state.id);
-      const path = pathOf(request.url);
+      const path = pathOf(request.url, graphqlEndpoint);
       if (path !== graphqlEndpoint) return;
       // GraphiQL's HTML page is not a GraphQL request.
       if (request.method === 'GET' && (response.headers.get('content-type') ?? '').startsWith('text/html')) return;

@@ -1,6 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
 import type { AppDeps } from '../../context.ts';
-import { pathOf } from '../../lib/url-path.ts';
 import type { MemoryRow } from '../memory/memory.table.ts';
 import type { TemplateRow } from '../templates/templates.table.ts';
 import { streamSessionMemory, streamTemplates } from './export.repository.ts';
@@ -71,19 +70,18 @@ export function useExportRoutes(deps: AppDeps): Plugin {
   const batch = deps.config.exportBatchSize;
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      const path = pathOf(request.url);
-      if (!path.startsWith('/export/')) return;
+      if (!url.pathname.startsWith('/export/')) return;
       if (request.method !== 'GET') {
         endResponse(new fetchAPI.Response('Method Not Allowed', { status: 405, headers: { allow: 'GET' } }));
         return;
       }
-      if (path === '/export/templates') {
+      if (url.pathname === '/export/templates') {
         const includeInactive = url.searchParams.get('includeInactive') === 'true';
         const rows = streamTemplates(deps.db, { includeInactive, batchSize: batch });
         endResponse(new fetchAPI.Response(ndjsonStream(rows, templateExportJson, batch), { headers: NDJSON_HEADERS }));
         return;
       }
-      const m = /^\/export\/conversations\/([^/]+)$/.exec(path);
+      const m = /^\/export\/conversations\/([^/]+)$/.exec(url.pathname);
       if (m) {
         const sessionId = decodeURIComponent(m[1]!);
         const rows = streamSessionMemory(deps.db, sessionId, batch);
