@@ -15,6 +15,7 @@ import { createAuth } from './domains/auth/auth.ts';
 import { scheduleIdempotencyPurge } from './domains/idempotency/idempotency.service.ts';
 import { seedBuiltinTemplates } from './domains/templates/templates.seed.ts';
 import type { Logger } from './logger.ts';
+import { startMallocTrimmer } from './lib/malloc-trim.ts';
 import { createObservability } from './observability/observability.ts';
 import { createServer } from './server.ts';
 
@@ -91,8 +92,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   } else {
     logger.info({ rateLimitMax: config.auth.rateLimitMax, shared: Boolean(config.redisUrl) }, 'AUTH_MODE=required: API keys are required');
   }
+  const mallocTrim = startMallocTrimmer({ intervalMs: config.ops.mallocTrimIntervalMs, logger });
   const base: AppDeps = { config, dbHandle, db: dbHandle.db, logger, cache, auth };
-  const deps: AppDeps = { ...base, observability: createObservability(base) };
+  const deps: AppDeps = { ...base, observability: createObservability({ ...base, mallocTrim }) };
   const purge = scheduleIdempotencyPurge(dbHandle.db, config.idempotencyKeyTtlHours, (err) =>
     logger.warn({ err }, 'purging expired idempotency keys failed'),
   );
@@ -154,6 +156,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         await stopSweeper();
         await warming;
         deps.observability?.close();
+        await mallocTrim.stop();
         await auth.close();
         await cache.close();
         await dbHandle.close();

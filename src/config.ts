@@ -96,6 +96,8 @@ const schema = z.object({
   COMPRESSION_SYNC_MAX_BYTES: int(65_536),
   /** On SIGTERM/SIGINT, how long in-flight requests may take before their connections are closed. */
   SHUTDOWN_GRACE_MS: int(10_000),
+  /** Every this many ms the free pages of glibc's malloc arenas go back to the kernel (0: never). */
+  MALLOC_TRIM_INTERVAL_MS: int(1_000),
   /** Path of the Prometheus metrics endpoint. */
   METRICS_PATH: z.string().regex(/^\/[a-z0-9/_-]*$/).default('/metrics'),
   /** `off` or `required`; unset means `required` when NODE_ENV=production, else `off`. */
@@ -198,6 +200,7 @@ export interface Config {
     readonly compressionMinBytes: number;
     readonly compressionSyncMaxBytes: number;
     readonly shutdownGraceMs: number;
+    readonly mallocTrimIntervalMs: number;
     readonly metricsPath: string;
   };
 }
@@ -289,6 +292,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       compressionMinBytes: e.COMPRESSION_MIN_BYTES,
       compressionSyncMaxBytes: e.COMPRESSION_SYNC_MAX_BYTES,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      mallocTrimIntervalMs: e.MALLOC_TRIM_INTERVAL_MS,
       metricsPath: e.METRICS_PATH,
     },
     auth: {

@@ -3,6 +3,7 @@ import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import type { MallocTrimmer } from '../lib/malloc-trim.ts';
 import type { CacheStatsSource } from './cache-stats.ts';
 import { KeyedHistogram } from './keyed-histogram.ts';
 import { operationOf } from './request-context.ts';
@@ -19,7 +20,11 @@ const DB_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 
  * A registry of its own (so several servers in one process never share series) holding the process
  * metrics (RSS, heap, event-loop lag, CPU), SQL statement durations, the pool and the cache.
  */
-export function createServiceMetrics(options: { pool: pg.Pool; cache?: CacheStatsSource | undefined }): ServiceMetrics {
+export function createServiceMetrics(options: {
+  pool: pg.Pool;
+  cache?: CacheStatsSource | undefined;
+  mallocTrim?: MallocTrimmer | undefined;
+}): ServiceMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const statementDuration = new Histogram({
@@ -65,6 +70,30 @@ export function createServiceMetrics(options: { pool: pg.Pool; cache?: CacheStat
       registers: [registry],
       collect() {
         this.set(cache.stats().keyCount);
+      },
+    });
+  }
+  const mallocTrim = options.mallocTrim;
+  if (mallocTrim?.active) {
+    new Counter({
+      name: 'malloc_trims_total',
+      help: "Trims of glibc's malloc arenas (MALLOC_TRIM_INTERVAL_MS), by whether memory went back to the kernel",
+      labelNames: ['released'] as const,
+      registers: [registry],
+      collect() {
+        const s = mallocTrim.stats();
+        this.reset();
+        this.inc({ released: 'true' }, s.released);
+        this.inc({ released: 'false' }, s.trims - s.released);
+      },
+    });
+    new Counter({
+      name: 'malloc_trim_seconds_total',
+      help: "Seconds spent trimming glibc's malloc arenas, on libuv's thread pool",
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(mallocTrim.stats().seconds);
       },
     });
   }

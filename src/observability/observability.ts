@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { DbHandle, QueryEvent } from '../db/create-db.ts';
+import type { MallocTrimmer } from '../lib/malloc-trim.ts';
 import type { Logger } from '../logger.ts';
 import { EMPTY_CACHE_STATS, type CacheStatsSnapshot, type CacheStatsSource } from './cache-stats.ts';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.ts';
@@ -26,6 +27,7 @@ export interface ObservabilityDeps {
   dbHandle: DbHandle;
   logger: Logger;
   cache?: CacheStatsSource | undefined;
+  mallocTrim?: MallocTrimmer | undefined;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface ObservabilityDeps {
 export function createObservability(deps: ObservabilityDeps): Observability {
   const { config, dbHandle, logger, cache } = deps;
   const ops = config.ops;
-  const metrics = createServiceMetrics({ pool: dbHandle.pool, cache });
+  const metrics = createServiceMetrics({ pool: dbHandle.pool, cache, mallocTrim: deps.mallocTrim });
   const statements = new StatementStats(ops.statementStatsMax);
   const requests = new RequestStats({ sampleSize: ops.latencySampleSize, slowRequestMs: ops.slowRequestMs });
   const system = createSystemStats(config.embeddedPg.dir && !config.databaseUrl ? config.embeddedPg.dir : process.cwd());
