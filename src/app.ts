@@ -15,7 +15,7 @@ import { createAuth } from './domains/auth/auth.ts';
 import { scheduleIdempotencyPurge } from './domains/idempotency/idempotency.service.ts';
 import { seedBuiltinTemplates } from './domains/templates/templates.seed.ts';
 import type { Logger } from './logger.ts';
-import { startMallocTrimmer } from './lib/malloc-trim.ts';
+import { startMallocTrimmer, type MallocTrimmer } from './lib/malloc-trim.ts';
 import { createObservability } from './observability/observability.ts';
 import { createServer } from './server.ts';
 
@@ -27,6 +27,8 @@ export interface RunningApp {
   warming: Promise<number>;
   /** The purge of expired idempotency keys made at start, in the background; settles when it is done. */
   firstPurge: Promise<void>;
+  /** The trims of glibc's malloc arenas (MALLOC_TRIM_INTERVAL_MS): whether they run, and what they did. */
+  mallocTrim: MallocTrimmer;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes every resource. */
   close(graceMs?: number): Promise<void>;
 }
@@ -142,6 +144,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     deps,
     warming,
     firstPurge: purge.firstRun,
+    mallocTrim,
     close(graceMs = config.ops.shutdownGraceMs) {
       closing ??= (async () => {
         shuttingDown = true;

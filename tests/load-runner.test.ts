@@ -6,6 +6,7 @@ import { countCollections, summariseCollections, type Collections } from '../loa
 import pg from 'pg';
 import { CpuTracker, isLocalDatabase, localDatabasePids, readCommand, readCpuMs, readCpuMsOf, readRssKb } from '../load/runner/proc.ts';
 import { createTestDatabase } from './helpers/db.ts';
+import { loadMallocTrim } from '../src/lib/malloc-trim.ts';
 
 const CHILD = fileURLToPath(new URL('../load/runner/app-child.ts', import.meta.url));
 
@@ -45,6 +46,7 @@ beforeAll(async () => {
       LOG_LEVEL: 'silent',
       SEED_TEMPLATES: 'false',
       DB_POOL_MAX: '3',
+      MALLOC_TRIM_INTERVAL_MS: '20',
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -92,6 +94,19 @@ describe('the service child process of the load runner', () => {
     ({ stats } = await ask({ type: 'stats' }, 'stats'));
     expect(stats.statements).toBe(0);
     expect(stats.serviceTimeMs.requests).toBe(0);
+  });
+
+  test.skipIf('reason' in loadMallocTrim())('reports the trims of the malloc arenas since the reset', async () => {
+    await new Promise((r) => setTimeout(r, 100));
+    await ask({ type: 'reset' }, 'reset-done');
+    const first = (await ask({ type: 'stats' }, 'stats')).stats.mallocTrim;
+    expect(first.active).toBe(true);
+    expect(first.trims).toBeLessThanOrEqual(1); // counted from the reset, not from the start
+    await new Promise((r) => setTimeout(r, 200));
+    const later = (await ask({ type: 'stats' }, 'stats')).stats.mallocTrim;
+    expect(later.trims).toBeGreaterThanOrEqual(3);
+    expect(later.released).toBeLessThanOrEqual(later.trims);
+    expect(later.seconds).toBeGreaterThan(0);
   });
 
   test('reports the garbage collections since the reset', async () => {

@@ -38,6 +38,7 @@ let cacheAtReset = cacheFigures();
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 let eluAtReset: EventLoopUtilization = performance.eventLoopUtilization();
+let trimsAtReset = app.mallocTrim.stats();
 // Each request's time inside the service, in microseconds, from the 'request' event to the response's 'finish'.
 const serviceTime = createHistogram();
 app.http.on('request', (_req, res) => {
@@ -70,9 +71,11 @@ process.on('message', (msg: ToChild) => {
     loopDelay.reset();
     serviceTime.reset();
     collections.reset();
+    trimsAtReset = app.mallocTrim.stats();
     eluAtReset = performance.eventLoopUtilization();
     send({ type: 'reset-done' });
   } else if (msg.type === 'stats') {
+    const trimsNow = app.mallocTrim.stats();
     const stats: ChildStats = {
       statements,
       failedStatements,
@@ -96,6 +99,12 @@ process.on('message', (msg: ToChild) => {
         max: serviceTime.max / 1000,
       },
       gc: collections.read(),
+      mallocTrim: {
+        active: app.mallocTrim.active,
+        trims: trimsNow.trims - trimsAtReset.trims,
+        released: trimsNow.released - trimsAtReset.released,
+        seconds: trimsNow.seconds - trimsAtReset.seconds,
+      },
     };
     send({ type: 'stats', stats });
   } else if (msg.type === 'stop') {

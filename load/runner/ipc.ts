@@ -31,6 +31,8 @@ export interface ChildStats {
   serviceTimeMs: { requests: number; p50: number; p95: number; p99: number; max: number };
   /** Garbage collections since the reset: how many of each kind, and how long they paused the main thread. */
   gc: Collections;
+  /** Trims of the malloc arenas since the reset (none when the service does not trim: `active` false). */
+  mallocTrim: { active: boolean; trims: number; released: number; seconds: number };
 }
 
 export type ToChild = { type: 'reset' } | { type: 'stats' } | { type: 'stop' };

@@ -683,6 +683,11 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       heapUsedMb: round(stats.memory.heapUsed / 1048576, 1),
       heapTotalMb: round(stats.memory.heapTotal / 1048576, 1),
       gc: summariseCollections(stats.gc, summary.requests, fired.serverCpuMs),
+      mallocTrim: {
+        ...stats.mallocTrim,
+        seconds: round(stats.mallocTrim.seconds, 3),
+        meanMs: stats.mallocTrim.trims ? round((stats.mallocTrim.seconds * 1000) / stats.mallocTrim.trims, 2) : null,
+      },
       eventLoopUtilization: round(stats.eventLoop.utilization, 3),
       eventLoopDelayMs: { p50: round(stats.eventLoop.delayP50Ms), p99: round(stats.eventLoop.delayP99Ms), max: round(stats.eventLoop.delayMaxMs) },
       serviceTimeMs: {
@@ -930,6 +935,14 @@ function print(r: {
   console.log(
     `  event loop: ${Math.round(Number(s.eventLoopUtilization) * 100)}% busy, delay p99 ${loop?.p99} ms; heap ${s.heapUsedMb} MB used of ${s.heapTotalMb} MB`,
   );
+  const trim = s.mallocTrim as { active: boolean; trims: number; released: number; meanMs: number | null } | undefined;
+  if (trim) {
+    console.log(
+      trim.active
+        ? `  malloc arenas trimmed ${trim.trims} times (${trim.released} gave memory back), ${trim.meanMs ?? 'n/a'} ms each on libuv's pool`
+        : '  malloc arenas not trimmed (MALLOC_TRIM_INTERVAL_MS=0, or the malloc-trim addon is not built)',
+    );
+  }
   const gc = s.gc as CollectionSummary;
   console.log(
     `  GC: ${gc.young.count} young (${gc.young.pauseMs} ms), ${gc.full.count} full (${gc.full.pauseMs} ms), ` +
