@@ -14,10 +14,11 @@ function capturingLogger() {
 
 /** An addon whose trims stay pending until settled by the test. */
 function fakeAddon(supported = true) {
-  const pending: { resolve(v: boolean): void; reject(e: Error): void }[] = [];
+  type Result = { released: boolean; seconds: number };
+  const pending: { resolve(v: Result): void; reject(e: Error): void }[] = [];
   const addon: MallocTrimAddon = {
     supported,
-    trimAsync: vi.fn(() => new Promise<boolean>((resolve, reject) => void pending.push({ resolve, reject }))),
+    trimAsync: vi.fn(() => new Promise<Result>((resolve, reject) => void pending.push({ resolve, reject }))),
   };
   return { addon, pending };
 }
@@ -44,12 +45,12 @@ describe('startMallocTrimmer', () => {
     await vi.advanceTimersByTimeAsync(350);
     // Three ticks, but the first trim is still under way: the other two are skipped.
     expect(addon.trimAsync).toHaveBeenCalledTimes(1);
-    pending[0]!.resolve(true);
+    pending[0]!.resolve({ released: true, seconds: 0.002 });
     await vi.advanceTimersByTimeAsync(100);
     expect(addon.trimAsync).toHaveBeenCalledTimes(2);
-    pending[1]!.resolve(false);
+    pending[1]!.resolve({ released: false, seconds: 0.001 });
     await vi.advanceTimersByTimeAsync(0);
-    expect(trimmer.stats()).toMatchObject({ trims: 2, released: 1 });
+    expect(trimmer.stats()).toEqual({ trims: 2, released: 1, seconds: 0.003 });
     await trimmer.stop();
   });
 
@@ -62,7 +63,7 @@ describe('startMallocTrimmer', () => {
     const stopping = trimmer.stop().then(() => (stopped = true));
     await vi.advanceTimersByTimeAsync(0);
     expect(stopped).toBe(false);
-    pending[0]!.resolve(true);
+    pending[0]!.resolve({ released: true, seconds: 0.001 });
     await stopping;
     await vi.advanceTimersByTimeAsync(500);
     expect(addon.trimAsync).toHaveBeenCalledTimes(1);
@@ -82,7 +83,7 @@ describe('startMallocTrimmer', () => {
     expect(addon.trimAsync).toHaveBeenCalledTimes(4);
     expect(lines.filter((l) => l.msg === 'malloc_trim failed')).toHaveLength(1);
     expect(trimmer.stats().trims).toBe(0);
-    pending[3]!.resolve(true);
+    pending[3]!.resolve({ released: true, seconds: 0.001 });
     await trimmer.stop();
   });
 
@@ -124,12 +125,14 @@ describe.skipIf(addonSkipReason)('the malloc-trim addon', () => {
       setTimeout(async () => {
         gc();
         const before = anon();
-        const released = await trimAsync();
-        console.log(JSON.stringify({ full, before, after: anon(), released, kept: keep.length }));
+        const { released, seconds } = await trimAsync();
+        console.log(JSON.stringify({ full, before, after: anon(), released, seconds, kept: keep.length }));
       }, 200);`;
     const out = JSON.parse(execFileSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' }));
     const MB = 1024 * 1024;
     expect(out.released).toBe(true);
+    expect(out.seconds).toBeGreaterThan(0);
+    expect(out.seconds).toBeLessThan(5);
     expect(out.full - out.before).toBeLessThan(16 * MB); // freeing alone gave back (almost) nothing
     expect(out.before - out.after).toBeGreaterThan(64 * MB); // of ~112 MB freed
   });

@@ -939,7 +939,7 @@ function print(r: {
   if (trim) {
     console.log(
       trim.active
-        ? `  malloc arenas trimmed ${trim.trims} times (${trim.released} gave memory back), ${trim.meanMs ?? 'n/a'} ms each on libuv's pool`
+        ? `  malloc arenas trimmed ${trim.trims} times (${trim.released} gave memory back), ${trim.meanMs ?? 'n/a'} ms each on libuv's pool (mean)`
         : '  malloc arenas not trimmed (MALLOC_TRIM_INTERVAL_MS=0, or the malloc-trim addon is not built)',
     );
   }

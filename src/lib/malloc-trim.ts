@@ -5,8 +5,8 @@ import type { Logger } from '../logger.ts';
 export interface MallocTrimAddon {
   /** Whether the C library has malloc_trim (glibc); elsewhere the calls do nothing. */
   readonly supported: boolean;
-  /** malloc_trim(0) on a libuv pool thread: whether any memory went back to the kernel. */
-  trimAsync(): Promise<boolean>;
+  /** malloc_trim(0) on a libuv pool thread: whether any memory went back to the kernel, and how long it took there. */
+  trimAsync(): Promise<{ released: boolean; seconds: number }>;
 }
 
 const ADDON = '@prompt-template-service/malloc-trim';
@@ -24,7 +24,7 @@ export interface MallocTrimStats {
   /** Trims done, and how many of them handed memory back. */
   readonly trims: number;
   readonly released: number;
-  /** Seconds from each trim's start to its result (on the pool thread), in all. */
+  /** Seconds the trims took on the pool thread, in all. */
   readonly seconds: number;
 }
 
@@ -53,8 +53,8 @@ export interface MallocTrimOptions {
 export function startMallocTrimmer(options: MallocTrimOptions): MallocTrimmer {
   let trims = 0;
   let released = 0;
-  let nanoseconds = 0n;
-  const stats = (): MallocTrimStats => ({ trims, released, seconds: Number(nanoseconds) / 1e9 });
+  let seconds = 0;
+  const stats = (): MallocTrimStats => ({ trims, released, seconds });
   const inactive: MallocTrimmer = { active: false, stats, stop: async () => {} };
   if (options.intervalMs <= 0) return inactive;
   const loaded = (options.load ?? loadMallocTrim)();
@@ -71,13 +71,12 @@ export function startMallocTrimmer(options: MallocTrimOptions): MallocTrimmer {
   let warned = false;
   const timer = setInterval(() => {
     if (running) return;
-    const started = process.hrtime.bigint();
     running = addon
       .trimAsync()
-      .then((gaveBack) => {
+      .then((result) => {
         trims++;
-        if (gaveBack) released++;
-        nanoseconds += process.hrtime.bigint() - started;
+        if (result.released) released++;
+        seconds += result.seconds;
       })
       .catch((err: unknown) => {
         if (!warned) options.logger.warn({ err }, 'malloc_trim failed');

@@ -89,7 +89,7 @@ export function createServiceMetrics(options: {
     });
     new Counter({
       name: 'malloc_trim_seconds_total',
-      help: "Seconds spent trimming glibc's malloc arenas, on libuv's thread pool",
+      help: "Seconds malloc_trim took on libuv's thread pool, in all",
       registers: [registry],
       collect() {
         this.reset();

@@ -4,6 +4,7 @@
  * (musl, macOS, Windows) `supported` is false and the calls do nothing.
  */
 #include <stdlib.h>
+#include <time.h>
 #include <node_api.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -24,19 +25,34 @@ typedef struct {
   napi_async_work work;
   napi_deferred deferred;
   int released;
+  double seconds;
 } trim_job;
 
-/* On a libuv pool thread: the arenas are walked off the event loop. */
+static double now_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* On a libuv pool thread: the arenas are walked off the event loop, and the walk is timed there. */
 static void trim_execute(napi_env env, void *data) {
+  trim_job *job = data;
   (void)env;
-  ((trim_job *)data)->released = trim_now();
+  double started = now_seconds();
+  job->released = trim_now();
+  job->seconds = now_seconds() - started;
 }
 
 static void trim_complete(napi_env env, napi_status status, void *data) {
   trim_job *job = data;
   napi_value result;
   if (status == napi_ok) {
-    napi_get_boolean(env, job->released != 0, &result);
+    napi_value released, seconds;
+    napi_create_object(env, &result);
+    napi_get_boolean(env, job->released != 0, &released);
+    napi_create_double(env, job->seconds, &seconds);
+    napi_set_named_property(env, result, "released", released);
+    napi_set_named_property(env, result, "seconds", seconds);
     napi_resolve_deferred(env, job->deferred, result);
   } else {
     napi_value message;
@@ -48,15 +64,8 @@ static void trim_complete(napi_env env, napi_status status, void *data) {
   free(job);
 }
 
-/* trim(): boolean, whether any memory went back to the kernel. */
-static napi_value trim(napi_env env, napi_callback_info info) {
-  (void)info;
-  napi_value result;
-  napi_get_boolean(env, trim_now() != 0, &result);
-  return result;
-}
-
-/* trimAsync(): Promise<boolean>, the same on a libuv pool thread. */
+/* trimAsync(): Promise<{ released, seconds }>: whether any memory went back to the kernel, and how long the
+ * trim took on the pool thread. */
 static napi_value trim_async(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value promise, name;
@@ -77,12 +86,10 @@ static napi_value trim_async(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
-  napi_value supported, fn_trim, fn_trim_async;
+  napi_value supported, fn_trim_async;
   napi_get_boolean(env, TRIM_SUPPORTED, &supported);
-  napi_create_function(env, "trim", NAPI_AUTO_LENGTH, trim, NULL, &fn_trim);
   napi_create_function(env, "trimAsync", NAPI_AUTO_LENGTH, trim_async, NULL, &fn_trim_async);
   napi_set_named_property(env, exports, "supported", supported);
-  napi_set_named_property(env, exports, "trim", fn_trim);
   napi_set_named_property(env, exports, "trimAsync", fn_trim_async);
   return exports;
 }
