@@ -12,7 +12,7 @@ import { callerFromStack, StatementCallerPlugin, UNATTRIBUTED } from '../src/db/
 import { acceptRequestId } from '../src/observability/request-context.ts';
 import { percentile, RequestStats } from '../src/observability/request-stats.ts';
 import { normaliseSql, StatementStats } from '../src/observability/statement-stats.ts';
-import { DateTimeScalar } from '../src/lib/date-time.ts';
+import { DateTimeScalar, ISO_OF_TIME_MAX } from '../src/lib/date-time.ts';
 import { isoStringOfTime } from '../src/lib/iso-time.ts';
 import { needsReferenceExecutor, variablesCoerce } from '../src/plugins/use-compiled-execution.ts';
 import { chooseEncoding, useCompression } from '../src/plugins/use-compression.ts';
@@ -313,6 +313,25 @@ describe('DateTime scalar', () => {
       DateTimeScalar.serialize(fresh);
       expect(toIso).toHaveBeenCalledTimes(4);
       expect(() => DateTimeScalar.serialize(Object.freeze(new Date(Number.NaN)))).toThrow(/invalid Date/);
+    } finally {
+      toIso.mockClear();
+    }
+  });
+
+  it('keeps the strings of at most ISO_OF_TIME_MAX times, emptied when full', () => {
+    const toIso = vi.mocked(isoStringOfTime);
+    toIso.mockClear();
+    try {
+      const base = Date.parse('2031-01-01T00:00:00.000Z');
+      const first = Object.freeze(new Date(base));
+      DateTimeScalar.serialize(first);
+      DateTimeScalar.serialize(Object.freeze(new Date(base))); // another Date of the same time: known
+      expect(toIso).toHaveBeenCalledTimes(1);
+      for (let i = 1; i <= ISO_OF_TIME_MAX; i++) DateTimeScalar.serialize(Object.freeze(new Date(base + i)));
+      expect(toIso).toHaveBeenCalledTimes(1 + ISO_OF_TIME_MAX);
+      // Full on the way: emptied, so the first time is formatted again, right.
+      expect(DateTimeScalar.serialize(first)).toBe('2031-01-01T00:00:00.000Z');
+      expect(toIso).toHaveBeenCalledTimes(2 + ISO_OF_TIME_MAX);
     } finally {
       toIso.mockClear();
     }
