@@ -47,7 +47,7 @@ export interface MallocTrimOptions {
 /**
  * Every `intervalMs`, hands the free pages inside glibc's malloc arenas back to the kernel. glibc returns free
  * memory only from the top of an arena; what V8's compiler threads and the server's buffers free below it stays
- * in the process's RSS (about 20 MB of a service under load, in arenas holding a tenth of that in use). The
+ * in the process's RSS (under load, the arenas held 46 MB with 14 MB in use, and a trim gave back 29 MB). The
  * trim runs on libuv's pool, not the event loop, one at a time (a tick that finds one under way is skipped).
  */
 export function startMallocTrimmer(options: MallocTrimOptions): MallocTrimmer {

@@ -76,8 +76,13 @@ static napi_value trim_async(napi_env env, napi_callback_info info) {
   }
   if (napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
       napi_create_string_utf8(env, "mallocTrim", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_create_async_work(env, NULL, name, trim_execute, trim_complete, job, &job->work) != napi_ok ||
-      napi_queue_async_work(env, job->work) != napi_ok) {
+      napi_create_async_work(env, NULL, name, trim_execute, trim_complete, job, &job->work) != napi_ok) {
+    free(job);
+    napi_throw_error(env, NULL, "could not create the malloc_trim work");
+    return NULL;
+  }
+  if (napi_queue_async_work(env, job->work) != napi_ok) {
+    napi_delete_async_work(env, job->work);
     free(job);
     napi_throw_error(env, NULL, "could not queue malloc_trim");
     return NULL;
