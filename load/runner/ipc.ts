@@ -1,4 +1,5 @@
 /** The messages between the runner and its server child processes. */
+import type { MallocTrimStats } from '../../src/lib/malloc-trim.ts';
 import type { Collections } from './gc.ts';
 
 export interface CacheFigures {
@@ -32,7 +33,7 @@ export interface ChildStats {
   /** Garbage collections since the reset: how many of each kind, and how long they paused the main thread. */
   gc: Collections;
   /** Trims of the malloc arenas since the reset (none when the service does not trim: `active` false). */
-  mallocTrim: { active: boolean; trims: number; released: number; seconds: number };
+  mallocTrim: MallocTrimStats & { active: boolean };
 }
 
 export type ToChild = { type: 'reset' } | { type: 'stats' } | { type: 'stop' };
