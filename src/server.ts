@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
-import { JSONResolver } from 'graphql-scalars';
 import { createSchema, createYoga, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import type { Resolvers } from './__generated__/resolvers-types.ts';
 import { createRequestContext, type AppDeps, type Context } from './context.ts';
@@ -13,6 +12,7 @@ import { performanceResolvers } from './domains/performance/performance.resolver
 import { templateResolvers } from './domains/templates/templates.resolvers.ts';
 import { usageResolvers } from './domains/usage/usage.resolvers.ts';
 import { DateTimeScalar } from './lib/date-time.ts';
+import { JSONScalar } from './lib/json-scalar.ts';
 import { EncodedResponse } from './lib/encoded-response.ts';
 import { useServiceMetrics } from './observability/metrics.ts';
 import { createObservability } from './observability/observability.ts';
@@ -82,7 +82,7 @@ export function createServer(baseDeps: AppDeps): Server {
   const graphqlEndpoint = '/graphql';
   const typeDefs = readFileSync(SCHEMA_PATH, 'utf8');
   const resolvers = mergeResolvers(
-    { DateTime: DateTimeScalar, JSON: JSONResolver } as Resolvers,
+    { DateTime: DateTimeScalar, JSON: JSONScalar } as Resolvers,
     templateResolvers,
     usageResolvers,
     contentResolvers,

@@ -2,7 +2,7 @@ import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQue
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
-import { buildSchema, getOperationAST, getVariableValues, GraphQLError, parse, print, type GraphQLSchema } from 'graphql';
+import { buildSchema, getOperationAST, getVariableValues, GraphQLError, parse, parseValue, print, type GraphQLSchema } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
 import { warnIfCacheOutgrowsHeap } from '../src/app.ts';
 import { createMaskError } from '../src/plugins/error-policy.ts';
@@ -12,7 +12,8 @@ import { callerFromStack, StatementCallerPlugin, UNATTRIBUTED } from '../src/db/
 import { acceptRequestId } from '../src/observability/request-context.ts';
 import { percentile, RequestStats } from '../src/observability/request-stats.ts';
 import { normaliseSql, StatementStats } from '../src/observability/statement-stats.ts';
-import { DateTimeScalar, ISO_OF_TIME_MAX } from '../src/lib/date-time.ts';
+import { DateTimeScalar, ISO_OF_TIME_MAX, parseDateTime } from '../src/lib/date-time.ts';
+import { JSONScalar } from '../src/lib/json-scalar.ts';
 import { isoStringOfTime } from '../src/lib/iso-time.ts';
 import { needsReferenceExecutor, variablesCoerce } from '../src/plugins/use-compiled-execution.ts';
 import { chooseEncoding, useCompression } from '../src/plugins/use-compression.ts';
@@ -282,17 +283,73 @@ describe('error policy', () => {
   });
 });
 
+describe('JSON scalar', () => {
+  it('passes values through, and reads literals as JSON values with variables in place', () => {
+    const value = { a: [1, 'two', null, { b: true }] };
+    expect(JSONScalar.serialize(value)).toBe(value);
+    expect(JSONScalar.parseValue(value)).toBe(value);
+    const literal = parseValue('{ n: -1.5e3, i: 42, s: "x", on: false, e: RED, list: [1, { deep: $v }], nothing: null, __proto__: { polluted: 1 } }');
+    const read = JSONScalar.parseLiteral(literal, { v: { from: 'variable' } }) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(read)).toBeNull();
+    expect(JSON.parse(JSON.stringify(read))).toEqual({
+      n: -1500, i: 42, s: 'x', on: false, e: 'RED', list: [1, { deep: { from: 'variable' } }], nothing: null, ['__proto__']: { polluted: 1 },
+    });
+    expect(Object.keys(read)).toContain('__proto__');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(JSONScalar.parseLiteral(parseValue('[$missing]'), {})).toEqual([undefined]);
+  });
+});
+
 describe('DateTime scalar', () => {
-  it('serializes to the ISO string JSON gave a Date, and validates and parses as graphql-scalars does', () => {
+  it('serializes to the ISO string JSON gives a Date, from Dates, RFC 3339 strings and times in milliseconds', () => {
     const at = new Date('2026-11-28T09:14:43.123Z');
     expect(DateTimeScalar.serialize(at)).toBe(JSON.parse(JSON.stringify(at)));
     expect(DateTimeScalar.serialize(at)).toBe('2026-11-28T09:14:43.123Z');
     expect(DateTimeScalar.serialize('2026-11-28T10:14:43.123+01:00')).toBe('2026-11-28T09:14:43.123Z');
+    expect(DateTimeScalar.serialize(at.getTime())).toBe('2026-11-28T09:14:43.123Z');
     expect(() => DateTimeScalar.serialize(new Date(Number.NaN))).toThrow(/invalid Date/);
+    expect(() => DateTimeScalar.serialize(1e20)).toThrow(GraphQLError);
+    expect(() => DateTimeScalar.serialize('2026-11-28')).toThrow(GraphQLError);
     expect(() => DateTimeScalar.serialize({})).toThrow(GraphQLError);
-    expect(DateTimeScalar.parseValue('2026-11-28T09:14:43.123Z')).toEqual(at);
-    expect(() => DateTimeScalar.parseValue('yesterday')).toThrow(GraphQLError);
     expect(DateTimeScalar.name).toBe('DateTime');
+  });
+
+  it('reads RFC 3339 date-times only, each field within its range', () => {
+    const at = new Date('2026-11-28T09:14:43.123Z');
+    expect(DateTimeScalar.parseValue('2026-11-28T09:14:43.123Z')).toEqual(at);
+    expect(DateTimeScalar.parseValue('2026-11-28t10:14:43.123456789+01:00')).toEqual(at);
+    expect(DateTimeScalar.parseValue('2026-11-28T04:44:43.123-04:30')).toEqual(at);
+    expect(DateTimeScalar.parseValue('2024-02-29T00:00:00z')).toEqual(new Date('2024-02-29T00:00:00Z'));
+    expect(DateTimeScalar.parseValue('2000-02-29T23:59:59Z')).toEqual(new Date('2000-02-29T23:59:59Z'));
+    expect(DateTimeScalar.parseValue(at)).toBe(at);
+    for (const bad of [
+      'yesterday',
+      '2026-11-28',
+      '2026-11-28 09:14:43Z', // a space for the T
+      '2026-11-28T09:14:43', // no offset
+      '2026-11-28T09:14Z',
+      '2026-02-29T00:00:00Z', // not a leap year
+      '1900-02-29T00:00:00Z',
+      '2026-04-31T00:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-00-10T00:00:00Z',
+      '2026-11-00T00:00:00Z',
+      '2026-11-28T24:00:00Z',
+      '2026-11-28T09:60:00Z',
+      '2026-12-31T23:59:60Z', // a leap second, which a Date cannot hold
+      '2026-11-28T09:14:43+24:00',
+      '2026-11-28T09:14:43+01:60',
+      '2026-11-28T09:14:43.Z',
+      ' 2026-11-28T09:14:43Z',
+    ]) {
+      expect(parseDateTime(bad), bad).toBeUndefined();
+      expect(() => DateTimeScalar.parseValue(bad), bad).toThrow(/expected an RFC 3339 date-time/);
+    }
+    expect(() => DateTimeScalar.parseValue(1_764_321_283_123)).toThrow(GraphQLError);
+    expect(() => DateTimeScalar.parseValue(new Date(Number.NaN))).toThrow(/invalid Date/);
+    expect(DateTimeScalar.parseLiteral(parseValue('"2026-11-28T09:14:43.123Z"'), {})).toEqual(at);
+    expect(() => DateTimeScalar.parseLiteral(parseValue('1764321283123'), {})).toThrow(/non-string literal/);
+    expect(() => DateTimeScalar.parseLiteral(parseValue('"2026-02-30T00:00:00Z"'), {})).toThrow(/2026-02-30T00:00:00Z/);
   });
 
   it("formats a frozen Date (a cached row's) once, and again only when its time was changed", () => {

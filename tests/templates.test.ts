@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import DataLoader from 'dataloader';
+import { buildSchema, type GraphQLScalarType } from 'graphql';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestContext } from '../src/context.ts';
@@ -645,6 +647,38 @@ describe('updates, versions and soft delete', () => {
     expect(count(after)).toBe(count(before) - 1);
     const render = await app.gql(`mutation($id: ID!) { renderTemplate(id: $id, variables: {task: "x"}) { rendered } }`, { id: t.id });
     expect(render.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('DateTime and JSON through the API', () => {
+  it("describe themselves as schema.graphql does, and read literals and variables", async () => {
+    const sdl = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+    const intro = await app.gql(`{ d: __type(name: "DateTime") { description specifiedByURL } j: __type(name: "JSON") { description specifiedByURL } }`);
+    for (const [alias, name] of [['d', 'DateTime'], ['j', 'JSON']] as const) {
+      const declared = sdl.getType(name) as GraphQLScalarType;
+      expect(intro.data[alias]).toEqual({ description: declared.description, specifiedByURL: declared.specifiedByURL });
+      expect(declared.specifiedByURL).toMatch(/^https:/);
+    }
+
+    const t = await create({ content: 'Write {{ task }} for {{ who }}.', variables: [{ name: 'task' }, { name: 'who' }] });
+    const literal = await app.gql(
+      `mutation($id: ID!, $who: JSON) { renderTemplate(id: $id, variables: { task: "tests", who: $who }) { rendered } }`,
+      { id: t.id, who: 'the team' },
+    );
+    expect(literal.errors).toBeUndefined();
+    expect(literal.data.renderTemplate.rendered).toBe('Write tests for the team.');
+
+    const since = '2026-11-28T10:14:43.5+01:00';
+    const usage = await app.gql(`query($id: ID!) { template(id: $id) { createdAt usage(since: "${since}") { count } } }`, { id: t.id });
+    expect(usage.errors).toBeUndefined();
+    expect(usage.data.template.createdAt).toBe((await dbRow(t.id)).created_at.toISOString());
+    for (const bad of ['2026-02-29T00:00:00Z', '2026-11-28 10:14:43Z']) {
+      const refused = await app.gql(`query($id: ID!) { template(id: $id) { usage(since: "${bad}") { count } } }`, { id: t.id });
+      expect(refused.data).toBeUndefined();
+      expect(refused.errors?.[0]?.message).toContain('expected an RFC 3339 date-time');
+      const asVariable = await app.gql(`query($id: ID!, $s: DateTime) { template(id: $id) { usage(since: $s) { count } } }`, { id: t.id, s: bad });
+      expect(asVariable.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
   });
 });
 
