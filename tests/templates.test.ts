@@ -671,7 +671,7 @@ describe('DateTime and JSON through the API', () => {
     const since = '2026-11-28T10:14:43.5+01:00';
     const usage = await app.gql(`query($id: ID!) { template(id: $id) { createdAt usage(since: "${since}") { count } } }`, { id: t.id });
     expect(usage.errors).toBeUndefined();
-    expect(usage.data.template.createdAt).toBe((await dbRow(t.id)).created_at.toISOString());
+    expect(usage.data.template.createdAt).toBe((await dbRow(t.id))!.created_at.toISOString());
     for (const bad of ['2026-02-29T00:00:00Z', '2026-11-28 10:14:43Z']) {
       const refused = await app.gql(`query($id: ID!) { template(id: $id) { usage(since: "${bad}") { count } } }`, { id: t.id });
       expect(refused.data).toBeUndefined();
