@@ -350,6 +350,10 @@ describe('DateTime scalar', () => {
     expect(DateTimeScalar.parseLiteral(parseValue('"2026-11-28T09:14:43.123Z"'), {})).toEqual(at);
     expect(() => DateTimeScalar.parseLiteral(parseValue('1764321283123'), {})).toThrow(/non-string literal/);
     expect(() => DateTimeScalar.parseLiteral(parseValue('"2026-02-30T00:00:00Z"'), {})).toThrow(/2026-02-30T00:00:00Z/);
+    // The client's value is quoted in the message, cut short when long.
+    expect(() => DateTimeScalar.parseValue(`2026-11-28T09:14:43Z${'x'.repeat(10_000)}`)).toThrow(
+      new RegExp(`^DateTime cannot represent "2026-11-28T09:14:43Zx{42}…: expected an RFC 3339`),
+    );
   });
 
   it("formats a frozen Date (a cached row's) once, and again only when its time was changed", () => {

@@ -30,9 +30,15 @@ function validDate(value: Date): Date {
   return value;
 }
 
+/** A value as an error message quotes it: JSON, cut to 64 characters (the input is the client's, of any length). */
+function quoted(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 64 ? `${text.slice(0, 63)}…` : text;
+}
+
 function dateOfString(value: string, node?: ValueNode): Date {
   const date = parseDateTime(value);
-  if (!date) throw new GraphQLError(`DateTime cannot represent "${value}": ${EXPECTED}`, node ? { nodes: node } : {});
+  if (!date) throw new GraphQLError(`DateTime cannot represent ${quoted(value)}: ${EXPECTED}`, node ? { nodes: node } : {});
   return date;
 }
 
@@ -45,7 +51,7 @@ function timeOf(value: unknown): number {
     if (Number.isNaN(time)) throw new GraphQLError(`DateTime cannot represent the time ${value}`);
     return time;
   }
-  throw new GraphQLError(`DateTime cannot represent ${typeof value === 'object' ? JSON.stringify(value) : String(value)}: expected a Date, an RFC 3339 string or a time in milliseconds`);
+  throw new GraphQLError(`DateTime cannot represent ${quoted(value)}: expected a Date, an RFC 3339 string or a time in milliseconds`);
 }
 
 /**
@@ -85,7 +91,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   parseValue(value) {
     if (value instanceof Date) return validDate(value);
     if (typeof value === 'string') return dateOfString(value);
-    throw new GraphQLError(`DateTime cannot represent ${JSON.stringify(value)}: ${EXPECTED}`);
+    throw new GraphQLError(`DateTime cannot represent ${quoted(value)}: ${EXPECTED}`);
   },
   parseLiteral(node) {
     if (node.kind !== Kind.STRING) throw new GraphQLError(`DateTime cannot represent a non-string literal: ${EXPECTED}`, { nodes: node });
