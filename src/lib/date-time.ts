@@ -25,9 +25,11 @@ export function parseDateTime(value: string): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-function validDate(value: Date): Date {
-  if (Number.isNaN(value.getTime())) throw new GraphQLError('DateTime cannot represent an invalid Date');
-  return value;
+/** A Date's time, refused when the Date is invalid. */
+function timeOfDate(value: Date): number {
+  const time = value.getTime();
+  if (Number.isNaN(time)) throw new GraphQLError('DateTime cannot represent an invalid Date');
+  return time;
 }
 
 /** A value as an error message quotes it: JSON, cut to 64 characters (the input is the client's, of any length). */
@@ -43,7 +45,7 @@ function dateOfString(value: string, node?: ValueNode): Date {
 }
 
 function timeOf(value: unknown): number {
-  if (value instanceof Date) return validDate(value).getTime();
+  if (value instanceof Date) return timeOfDate(value);
   if (typeof value === 'string') return dateOfString(value).getTime();
   if (typeof value === 'number') {
     // Milliseconds since the epoch, as far as a Date reaches.
@@ -80,7 +82,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc3339#section-5.6',
   serialize(value) {
     if (!(value instanceof Date) || !Object.isFrozen(value)) return isoStringOfTime(timeOf(value));
-    const time = validDate(value).getTime();
+    const time = timeOfDate(value);
     const known = isoOfTime.get(time);
     if (known !== undefined) return known;
     const iso = isoStringOfTime(time);
@@ -89,7 +91,10 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
     return iso;
   },
   parseValue(value) {
-    if (value instanceof Date) return validDate(value);
+    if (value instanceof Date) {
+      timeOfDate(value);
+      return value;
+    }
     if (typeof value === 'string') return dateOfString(value);
     throw new GraphQLError(`DateTime cannot represent ${quoted(value)}: ${EXPECTED}`);
   },
