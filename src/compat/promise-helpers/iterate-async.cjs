@@ -10,8 +10,9 @@ const { fakePromise, isPromise, unfakePromise } = require('promise-helpers-v2');
  * does not. Version 2 makes a new `iterate` for each call and new `handleCallback` and `handleCallbackResult` for
  * each item: graphql-yoga, its HTTP adapter and envelop run every hook of every request through it, and V8 keeps a
  * function's optimised code only while one of its closures lives, so after each full collection those three were
- * compiled anew (Maglev, then TurboFan) for the next requests. Here the synchronous path is a loop in functions
- * made once; a closure is made only to go on after a promise.
+ * compiled anew (Maglev, then TurboFan) for the next requests. Here the loop runs in functions made once; what an
+ * item still gets anew is its `endEarly` (as in version 2; seldom called, so never optimised), and a closure to go
+ * on after a promise when its callback answers with one.
  */
 function iterateAsync(iterable, callback, results) {
   if (iterable?.length === 0) {
