@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ChildStats, FromChild, ToChild } from '../load/runner/ipc.ts';
 import { countCollections, summariseCollections, type Collections } from '../load/runner/gc.ts';
+import { heapGroup, PeakMemory, summariseHeapAtPeak } from '../load/runner/heap.ts';
+import { getHeapSpaceStatistics } from 'node:v8';
 import pg from 'pg';
 import { CpuTracker, isLocalDatabase, localDatabasePids, readCommand, readCpuMs, readCpuMsOf, readRssKb } from '../load/runner/proc.ts';
 import { createTestDatabase } from './helpers/db.ts';
@@ -130,6 +132,23 @@ describe('the service child process of the load runner', () => {
     const { stats: after } = await ask({ type: 'stats' }, 'stats');
     expect(after.gc.young.count).toBeLessThan(busy.gc.young.count);
   });
+
+  test("reports what V8's heap held at the highest RSS since the reset", async () => {
+    await ask({ type: 'reset' }, 'reset-done');
+    expect((await ask({ type: 'stats' }, 'stats')).stats.heapAtPeak).toBeNull(); // nothing sampled since the reset
+    await new Promise((resolve) => setTimeout(resolve, 450)); // the child samples every 200 ms
+    const peak = (await ask({ type: 'stats' }, 'stats')).stats.heapAtPeak!;
+    expect(peak).not.toBeNull();
+    const { young, old, code } = peak.heap;
+    expect(young).toBeGreaterThan(0);
+    expect(old).toBeGreaterThan(0);
+    expect(code).toBeGreaterThan(0);
+    const summary = summariseHeapAtPeak(peak)!;
+    // The heap is part of the resident set, not all of it: the binary's pages and malloc's arenas are outside.
+    expect(summary.v8HeapMb).toBeGreaterThan(5);
+    expect(summary.outsideHeapMb).toBeGreaterThan(10);
+    expect(summary.rssMb).toBeCloseTo(summary.v8HeapMb + summary.outsideHeapMb, 0);
+  });
 });
 
 describe('the garbage-collection figures of the load runner', () => {
@@ -171,6 +190,59 @@ describe('the garbage-collection figures of the load runner', () => {
       pauseShareOfCpu: 0.1,
     });
     expect(summariseCollections(gc, 0, null)).toMatchObject({ pauseUsPerRequest: null, pauseShareOfCpu: null });
+  });
+});
+
+describe("the load runner's breakdown of V8's heap", () => {
+  test('every space this Node.js reports falls into the group it belongs to', () => {
+    const groups = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, heapGroup(s.space_name)]));
+    expect(groups).toMatchObject({ new_space: 'young', old_space: 'old', code_space: 'code', large_object_space: 'old' });
+    expect(heapGroup('new_large_object_space')).toBe('young');
+    expect(heapGroup('trusted_space')).toBe('code');
+    expect(heapGroup('code_large_object_space')).toBe('code');
+    expect(heapGroup('read_only_space')).toBe('other');
+    expect(heapGroup('shared_space')).toBe('other');
+  });
+
+  test('keeps the heap as it was at the highest RSS, and reads the spaces only at a new high', () => {
+    const rss = [100, 150, 120, 150, 90];
+    let spaceReads = 0;
+    const peak = new PeakMemory(
+      () => rss.shift()!,
+      () => {
+        spaceReads++;
+        return [
+          { space_name: 'new_space', physical_space_size: spaceReads },
+          { space_name: 'new_large_object_space', physical_space_size: 1 },
+          { space_name: 'old_space', physical_space_size: 10 * spaceReads },
+          { space_name: 'trusted_space', physical_space_size: 3 },
+          { space_name: 'code_space', physical_space_size: 2 },
+          { space_name: 'read_only_space', physical_space_size: 7 },
+        ];
+      },
+    );
+    expect(peak.read()).toBeNull();
+    for (let i = 0; i < 4; i++) peak.sample();
+    expect(spaceReads).toBe(2); // at 100 and at 150; not at 120, nor at 150 again
+    expect(peak.read()).toEqual({ rssBytes: 150, heap: { young: 3, old: 20, code: 5, other: 7 } });
+    peak.reset();
+    expect(peak.read()).toBeNull();
+    peak.sample(); // 90: lower than before the reset, but the first since it
+    expect(peak.read()?.rssBytes).toBe(90);
+  });
+
+  test('gives the breakdown in MB, with what lies outside the heap', () => {
+    const MB = 1048576;
+    expect(summariseHeapAtPeak({ rssBytes: 215.4 * MB, heap: { young: 32 * MB, old: 81.44 * MB, code: 12 * MB, other: 0 } })).toEqual({
+      rssMb: 215.4,
+      v8HeapMb: 125.4,
+      youngMb: 32,
+      oldMb: 81.4,
+      codeMb: 12,
+      otherMb: 0,
+      outsideHeapMb: 90,
+    });
+    expect(summariseHeapAtPeak(null)).toBeNull();
   });
 });
 

@@ -2,7 +2,8 @@
  * The service under load, started by the runner in a child process (`fork`): `startApp` exactly as `npm start`
  * does, plus an opt-in stats hook the runner reads over IPC. Counts executed SQL statements (through the
  * database handle's query listeners), samples the pool's busy and waiting clients and the event loop, and
- * reports the cache's counters (`deps.cache.stats()`) and the garbage collections.
+ * reports the cache's counters (`deps.cache.stats()`), the garbage collections and what V8's heap held at the
+ * highest RSS.
  *
  * Messages from the runner: `reset` (zero the counters after warm-up), `stats` (report them), `stop`.
  */
@@ -11,6 +12,7 @@ import { startApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { countCollections } from './gc.ts';
+import { PeakMemory } from './heap.ts';
 import type { ChildStats, CacheFigures, FromChild, ToChild } from './ipc.ts';
 
 if (!process.send) throw new Error('app-child must be started with an IPC channel (child_process.fork)');
@@ -49,6 +51,10 @@ app.http.on('request', (_req, res) => {
 // Garbage collections, and how long they paused the service.
 const collections = countCollections();
 
+// What V8's heap held when the resident set was highest (the runner reads the RSS itself, from /proc).
+const peakMemory = new PeakMemory();
+setInterval(() => peakMemory.sample(), 200).unref();
+
 function samplePool() {
   const busy = pool.totalCount - pool.idleCount;
   if (busy > peakBusy) peakBusy = busy;
@@ -71,6 +77,7 @@ process.on('message', (msg: ToChild) => {
     loopDelay.reset();
     serviceTime.reset();
     collections.reset();
+    peakMemory.reset();
     trimsAtReset = app.mallocTrim.stats();
     eluAtReset = performance.eventLoopUtilization();
     send({ type: 'reset-done' });
@@ -85,6 +92,7 @@ process.on('message', (msg: ToChild) => {
       cacheAtReset,
       cacheNow: cacheFigures(),
       memory: process.memoryUsage(),
+      heapAtPeak: peakMemory.read(),
       eventLoop: {
         utilization: performance.eventLoopUtilization(eluAtReset).utilization,
         delayP50Ms: loopDelay.percentile(50) / 1e6,

@@ -1,6 +1,7 @@
 /** The messages between the runner and its server child processes. */
 import type { MallocTrimStats } from '../../src/lib/malloc-trim.ts';
 import type { Collections } from './gc.ts';
+import type { HeapAtPeak } from './heap.ts';
 
 export interface CacheFigures {
   hits: number;
@@ -22,6 +23,8 @@ export interface ChildStats {
   cacheAtReset: CacheFigures | undefined;
   cacheNow: CacheFigures | undefined;
   memory: NodeJS.MemoryUsage;
+  /** V8's heap, by group of spaces, at the highest RSS sampled (every 200 ms) since the reset; null before a sample. */
+  heapAtPeak: HeapAtPeak | null;
   /** Share of time the event loop was busy since the reset, and how late its timers fired. */
   eventLoop: { utilization: number; delayP50Ms: number; delayP99Ms: number; delayMaxMs: number };
   /**

@@ -68,6 +68,7 @@ import { summariseCollections, type CollectionSummary } from './gc.ts';
 import type { ChildStats, FromChild } from './ipc.ts';
 import { callgrindArgs, callgrindControl, parsePerfMap, perRequest, readDump, requireValgrind } from './callgrind.ts';
 import { CpuTracker, localDatabasePids, readCpuMs, readRssKb } from './proc.ts';
+import { summariseHeapAtPeak } from './heap.ts';
 import { round } from './round.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -682,6 +683,7 @@ async function runScenario(scenario: Scenario, ctx: RunContext) {
       cache,
       heapUsedMb: round(stats.memory.heapUsed / 1048576, 1),
       heapTotalMb: round(stats.memory.heapTotal / 1048576, 1),
+      heapAtPeak: summariseHeapAtPeak(stats.heapAtPeak),
       gc: summariseCollections(stats.gc, summary.requests, fired.serverCpuMs),
       mallocTrim: {
         ...stats.mallocTrim,
@@ -935,6 +937,13 @@ function print(r: {
   console.log(
     `  event loop: ${Math.round(Number(s.eventLoopUtilization) * 100)}% busy, delay p99 ${loop?.p99} ms; heap ${s.heapUsedMb} MB used of ${s.heapTotalMb} MB`,
   );
+  const atPeak = s.heapAtPeak as ReturnType<typeof summariseHeapAtPeak> | undefined;
+  if (atPeak) {
+    console.log(
+      `  at the service's highest RSS sample (${atPeak.rssMb} MB): V8's heap ${atPeak.v8HeapMb} MB resident (young ${atPeak.youngMb}, ` +
+        `old ${atPeak.oldMb}, code and bytecode ${atPeak.codeMb}, other ${atPeak.otherMb}), outside it ${atPeak.outsideHeapMb} (malloc, stacks, the binary's pages)`,
+    );
+  }
   const trim = s.mallocTrim as { active: boolean; trims: number; released: number; meanMs: number | null } | undefined;
   if (trim) {
     console.log(
