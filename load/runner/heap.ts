@@ -4,6 +4,7 @@
  * what lies outside the heap (malloc's arenas, stacks, the node binary's pages).
  */
 import { getHeapSpaceStatistics } from 'node:v8';
+import { round } from './round.ts';
 
 export type HeapGroup = 'young' | 'old' | 'code' | 'other';
 
@@ -57,7 +58,7 @@ export class PeakMemory {
 }
 
 /** The breakdown in MB, as the runner reports it: the RSS, V8's heap by group, and what lies outside the heap. */
-export function summariseHeapAtPeak(peak: HeapAtPeak | null): {
+export interface HeapAtPeakSummary {
   rssMb: number;
   v8HeapMb: number;
   youngMb: number;
@@ -65,9 +66,11 @@ export function summariseHeapAtPeak(peak: HeapAtPeak | null): {
   codeMb: number;
   otherMb: number;
   outsideHeapMb: number;
-} | null {
+}
+
+export function summariseHeapAtPeak(peak: HeapAtPeak | null): HeapAtPeakSummary | null {
   if (!peak) return null;
-  const mb = (bytes: number) => Math.round(bytes / 104857.6) / 10;
+  const mb = (bytes: number) => round(bytes / 1048576, 1)!; // byte counts are finite: never null
   const { young, old, code, other } = peak.heap;
   const v8 = young + old + code + other;
   return {

@@ -68,7 +68,7 @@ import { summariseCollections, type CollectionSummary } from './gc.ts';
 import type { ChildStats, FromChild } from './ipc.ts';
 import { callgrindArgs, callgrindControl, parsePerfMap, perRequest, readDump, requireValgrind } from './callgrind.ts';
 import { CpuTracker, localDatabasePids, readCpuMs, readRssKb } from './proc.ts';
-import { summariseHeapAtPeak } from './heap.ts';
+import { summariseHeapAtPeak, type HeapAtPeakSummary } from './heap.ts';
 import { round } from './round.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -937,7 +937,7 @@ function print(r: {
   console.log(
     `  event loop: ${Math.round(Number(s.eventLoopUtilization) * 100)}% busy, delay p99 ${loop?.p99} ms; heap ${s.heapUsedMb} MB used of ${s.heapTotalMb} MB`,
   );
-  const atPeak = s.heapAtPeak as ReturnType<typeof summariseHeapAtPeak> | undefined;
+  const atPeak = s.heapAtPeak as HeapAtPeakSummary | null | undefined;
   if (atPeak) {
     console.log(
       `  at the service's highest RSS sample (${atPeak.rssMb} MB): V8's heap ${atPeak.v8HeapMb} MB resident (young ${atPeak.youngMb}, ` +
